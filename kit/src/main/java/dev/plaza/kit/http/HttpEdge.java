@@ -1,0 +1,385 @@
+package dev.plaza.kit.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plaza.kit.errors.PlazaError;
+import dev.plaza.kit.log.AccessLog;
+import dev.plaza.kit.metrics.MetricNames;
+import dev.plaza.kit.trace.Propagation;
+import dev.plaza.kit.trace.TraceContext;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge every system's routes hang on (Javalin on virtual threads). Per request, in order: drain check,
+ * request id, trace span (W3C traceparent in, {@code X-Trace-Id} out), caller resolution by bearer token or
+ * {@code SESSDATA} cookie, the csrf check for cookie-authenticated writes, the handler, the envelope, RED metrics
+ * per route and an access-log line. Also serves {@code /health/live}, {@code /health/ready} and {@code /metrics}.
+ */
+public final class HttpEdge implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    public static final String SESSION_COOKIE = "SESSDATA";
+    public static final String CSRF_COOKIE = "bili_jct";
+
+    private final HttpEdgeConfig config;
+    private final MeterRegistry meters;
+    private final Supplier<String> metricsScrape;
+    private final OpenTelemetry otel;
+    private final Tracer tracer;
+    private final Authenticator authenticator;
+    private final List<RouteRegistry.Route> routes;
+    private final Map<String, BooleanSupplier> readiness;
+    private final Envelope envelope;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private Javalin javalin;
+
+    private HttpEdge(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.meters = Objects.requireNonNull(b.meters, "meterRegistry");
+        this.metricsScrape = b.metricsScrape;
+        this.otel = b.otel == null ? OpenTelemetry.noop() : b.otel;
+        this.tracer = otel.getTracer("plaza.http");
+        this.authenticator = b.authenticator;
+        RouteRegistry registry = new RouteRegistry();
+        b.routes.forEach(r -> r.register(registry));
+        this.routes = registry.routes();
+        this.readiness = Map.copyOf(b.readiness);
+        this.envelope = new Envelope(Envelope.defaultMapper());
+    }
+
+    public static Builder builder(HttpEdgeConfig config) {
+        return new Builder(config);
+    }
+
+    public void start() {
+        javalin = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = config.maxRequestBytes();
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.routes.before(this::cors);
+            for (RouteRegistry.Route route : routes) {
+                cfg.routes.addEndpoint(new io.javalin.router.Endpoint(handlerType(route.method()), route.path(),
+                        ctx -> handle(route, ctx)));
+            }
+            cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            cfg.routes.get("/health/ready", this::ready);
+            if (metricsScrape != null) {
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metricsScrape.get()));
+            }
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    writeJson(ctx, 404, envelope.write(-404, "no such route: " + ctx.method() + " " + ctx.path(), null));
+                }
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                // Reaches here only for failures outside a route handler (for example a body over the size limit).
+                PlazaError err = e instanceof io.javalin.http.HttpResponseException hre && hre.getStatus() == 413
+                        ? PlazaError.badRequest("REQUEST_TOO_LARGE", "request body over " + config.maxRequestBytes() + " bytes")
+                        : PlazaError.from(e);
+                if (!err.isClientError()) {
+                    log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                }
+                writeJson(ctx, Envelope.httpStatus(err.code()), envelope.error(err));
+            });
+        });
+        javalin.start();
+        log.info("http edge listening on http://{}:{}/ with {} routes", config.host(), javalin.port(), routes.size());
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return javalin.port();
+    }
+
+    public List<RouteRegistry.Route> routes() {
+        return routes;
+    }
+
+    /** Stops taking new requests (they get -503), waits up to the drain timeout for in-flight ones, then stops. */
+    @Override
+    public void close() {
+        if (javalin == null) {
+            return;
+        }
+        draining = true;
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn("http edge stopping with {} requests still in flight after {}", inFlight.get(), config.drainTimeout());
+        }
+        javalin.stop();
+        javalin = null;
+    }
+
+    private void handle(RouteRegistry.Route route, Context ctx) {
+        long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        String requestId = requestId(ctx);
+        ctx.header("X-Request-Id", requestId);
+        io.opentelemetry.context.Context parent = Propagation.extract(otel, ctx::header);
+        Span span = tracer.spanBuilder(route.method() + " " + route.path())
+                .setParent(parent)
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", route.method().name())
+                .setAttribute("http.route", route.path())
+                .startSpan();
+        int code = 0;
+        try (var scope = TraceContext.activate(span)) {
+            ctx.header("X-Trace-Id", span.getSpanContext().getTraceId());
+            if (draining) {
+                throw PlazaError.overloaded("SHUTTING_DOWN", "server is shutting down");
+            }
+            Request request = new Request(ctx, jsonParams(ctx), resolveCaller(route, ctx), requestId);
+            Object data = route.handler().handle(request);
+            if (data instanceof Reply r) {
+                code = r.code();
+            }
+            writeJson(ctx, 200, envelope.ok(data));
+        } catch (Exception e) {
+            PlazaError err = PlazaError.from(e);
+            code = err.code();
+            if (err.isClientError()) {
+                log.debug("{} {} -> {} {}", route.method(), route.path(), err.code(), err.getMessage());
+            } else {
+                span.recordException(e);
+                span.setStatus(StatusCode.ERROR, err.reason());
+                log.error("{} {} failed: {}", route.method(), route.path(), err.getMessage(), e);
+            }
+            writeJson(ctx, Envelope.httpStatus(err.code()), envelope.error(err));
+        } finally {
+            long elapsed = System.nanoTime() - start;
+            span.setAttribute("plaza.code", code);
+            span.end();
+            Timer.builder(MetricNames.HTTP_SERVER_REQUESTS)
+                    .tag("method", route.method().name())
+                    .tag("route", route.path())
+                    .tag("code", Integer.toString(code))
+                    .register(meters)
+                    .record(elapsed, TimeUnit.NANOSECONDS);
+            AccessLog.http(route.method().name(), route.path(), ctx.statusCode(), code, elapsed, ctx.ip(),
+                    span.getSpanContext().getTraceId());
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private Principal resolveCaller(RouteRegistry.Route route, Context ctx) {
+        if (route.access() == Access.PUBLIC) {
+            return null;
+        }
+        String token = null;
+        boolean byCookie = false;
+        String authz = ctx.header("Authorization");
+        if (authz != null && authz.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = authz.substring(7).trim();
+        } else {
+            String cookie = ctx.cookie(SESSION_COOKIE);
+            if (cookie != null && !cookie.isBlank()) {
+                token = cookie;
+                byCookie = true;
+            }
+        }
+        Optional<Principal> principal = token == null || token.isEmpty() || token.length() > 256
+                ? Optional.empty()
+                : authenticator.authenticate(token);
+        if (principal.isEmpty()) {
+            if (route.access() == Access.OPTIONAL_USER) {
+                return null;
+            }
+            throw PlazaError.notLoggedIn(token == null ? "not logged in" : "session is invalid or expired");
+        }
+        Principal p = principal.get();
+        if (route.access() == Access.ADMIN && !p.admin()) {
+            throw PlazaError.forbidden("ADMIN_ONLY", "this action needs the admin role");
+        }
+        if (byCookie && route.isWrite()) {
+            checkCsrf(ctx, p);
+        }
+        return p;
+    }
+
+    /** A write authenticated by cookie must echo the {@code bili_jct} cookie in its {@code csrf} parameter. */
+    private void checkCsrf(Context ctx, Principal p) {
+        String cookie = ctx.cookie(CSRF_COOKIE);
+        String param = ctx.queryParam("csrf");
+        if (param == null && ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
+            param = ctx.formParam("csrf");
+        }
+        if (param == null) {
+            param = jsonParams(ctx).get("csrf");
+        }
+        boolean ok = cookie != null && !cookie.isEmpty() && cookie.equals(param)
+                && (p.csrfToken() == null || p.csrfToken().isEmpty() || p.csrfToken().equals(cookie));
+        if (!ok) {
+            throw PlazaError.csrfFailed("csrf check failed");
+        }
+    }
+
+    private Map<String, String> jsonParams(Context ctx) {
+        String ct = ctx.contentType();
+        if (ct == null || !ct.startsWith("application/json")) {
+            return Map.of();
+        }
+        Map<String, String> cached = ctx.attribute("plaza.jsonParams");
+        if (cached != null) {
+            return cached;
+        }
+        String body = ctx.body();
+        Map<String, String> params = new HashMap<>();
+        if (!body.isBlank()) {
+            JsonNode node;
+            try {
+                node = envelope.mapper().readTree(body);
+            } catch (Exception e) {
+                throw PlazaError.badRequest("BAD_JSON", "request body is not valid JSON");
+            }
+            if (!node.isObject()) {
+                throw PlazaError.badRequest("BAD_JSON", "request body must be a JSON object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isValueNode() && !f.getValue().isNull()) {
+                    params.put(f.getKey(), f.getValue().asText());
+                }
+            }
+        }
+        ctx.attribute("plaza.jsonParams", params);
+        return params;
+    }
+
+    private void ready(Context ctx) {
+        Map<String, String> checks = new HashMap<>();
+        boolean up = !draining;
+        for (Map.Entry<String, BooleanSupplier> c : readiness.entrySet()) {
+            boolean ok;
+            try {
+                ok = c.getValue().getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            checks.put(c.getKey(), ok ? "UP" : "DOWN");
+            up &= ok;
+        }
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "checks", checks));
+    }
+
+    private void cors(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || !config.corsOrigins().contains(origin)) {
+            return;
+        }
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Access-Control-Allow-Credentials", "true");
+        ctx.header("Vary", "Origin");
+        if (ctx.method() == HandlerType.OPTIONS) {
+            ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+            ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, traceparent");
+            ctx.header("Access-Control-Max-Age", "600");
+            ctx.status(204);
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private static String requestId(Context ctx) {
+        String given = ctx.header("X-Request-Id");
+        return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
+    private static void writeJson(Context ctx, int status, byte[] body) {
+        ctx.status(status).contentType("application/json; charset=utf-8").result(body);
+    }
+
+    private static HandlerType handlerType(RouteRegistry.Method m) {
+        return switch (m) {
+            case GET -> HandlerType.GET;
+            case POST -> HandlerType.POST;
+            case PUT -> HandlerType.PUT;
+            case DELETE -> HandlerType.DELETE;
+        };
+    }
+
+    public static final class Builder {
+        private final HttpEdgeConfig config;
+        private MeterRegistry meters;
+        private Supplier<String> metricsScrape;
+        private OpenTelemetry otel;
+        private Authenticator authenticator = Authenticator.NONE;
+        private final List<HttpRoutes> routes = new ArrayList<>();
+        private final Map<String, BooleanSupplier> readiness = new HashMap<>();
+
+        private Builder(HttpEdgeConfig config) {
+            this.config = config;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = registry;
+            return this;
+        }
+
+        /** Serves {@code /metrics} with the given Prometheus text. */
+        public Builder metricsScrape(Supplier<String> scrape) {
+            this.metricsScrape = scrape;
+            return this;
+        }
+
+        public Builder openTelemetry(OpenTelemetry otel) {
+            this.otel = otel;
+            return this;
+        }
+
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator);
+            return this;
+        }
+
+        public Builder routes(HttpRoutes routes) {
+            this.routes.add(routes);
+            return this;
+        }
+
+        /** A named check that {@code /health/ready} runs; any false answers 503. */
+        public Builder readiness(String name, BooleanSupplier check) {
+            this.readiness.put(name, check);
+            return this;
+        }
+
+        public HttpEdge build() {
+            return new HttpEdge(this);
+        }
+    }
+
+}
