@@ -12,6 +12,8 @@ plaza_find_jdk() {
     if [ -n "$v" ] && [ "$v" -ge 21 ] && [ -x "$JAVA_HOME/bin/javac" ]; then return 0; fi
   fi
   best=""; best_v=0
+  # callers may run with globbing off (mvnw uses set -f); the folder scan needs it
+  case $- in *f*) plaza_noglob=1; set +f ;; *) plaza_noglob=0 ;; esac
   for d in /usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -d "$d" ] || continue
     [ -x "$d/bin/javac" ] || continue
@@ -19,6 +21,7 @@ plaza_find_jdk() {
     [ -n "$v" ] || continue
     if [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v="$v"; fi
   done
+  [ "$plaza_noglob" = 1 ] && set -f
   if [ -z "$best" ]; then
     echo "plaza: no JDK 21 or newer found. Set JAVA_HOME to a JDK >= 21 (checked JAVA_HOME=${JAVA_HOME-unset} and /usr/lib/jvm)." >&2
     exit 1
