@@ -1,0 +1,7 @@
+package dev.plaza.account.biz;
+
+public interface PasswordHasher {
+    String hash(String password);
+
+    boolean verify(String password, String hash);
+}

@@ -1,0 +1,21 @@
+package dev.plaza.account.biz;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+public interface UserRepo {
+    /** Inserts the user and returns it with its new mid; empty when the username is taken. */
+    Optional<User> create(String username, String passwordHash, String face, boolean admin);
+
+    Optional<User> findByUsername(String username);
+
+    Optional<User> findByMid(long mid);
+
+    Map<Long, User> findByMids(Collection<Long> mids);
+
+    /** Returns false when there is no such user. */
+    boolean setAdmin(long mid, boolean admin);
+
+    long count();
+}
