@@ -94,11 +94,9 @@ public final class HttpEdge implements AutoCloseable {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(metricsScrape.get()));
             }
-            cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    writeJson(ctx, 404, envelope.write(-404, "no such route: " + ctx.method() + " " + ctx.path(), null));
-                }
-            });
+            // Only unmatched paths reach this: route handlers answer their own -404 with HTTP 200.
+            cfg.routes.error(404, ctx ->
+                    writeJson(ctx, 404, envelope.write(-404, "no such route: " + ctx.method() + " " + ctx.path(), null)));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // Reaches here only for failures outside a route handler (for example a body over the size limit).
                 PlazaError err = e instanceof io.javalin.http.HttpResponseException hre && hre.getStatus() == 413
@@ -163,6 +161,11 @@ public final class HttpEdge implements AutoCloseable {
             ctx.header("X-Trace-Id", span.getSpanContext().getTraceId());
             if (draining) {
                 throw PlazaError.overloaded("SHUTTING_DOWN", "server is shutting down");
+            }
+            if (ctx.contentLength() > config.maxRequestBytes()) {
+                // Refuse before any handler runs, whether or not the handler would have read the body.
+                throw PlazaError.badRequest("REQUEST_TOO_LARGE",
+                        "request body over " + config.maxRequestBytes() + " bytes");
             }
             Request request = new Request(ctx, jsonParams(ctx), resolveCaller(route, ctx), requestId);
             Object data = route.handler().handle(request);
