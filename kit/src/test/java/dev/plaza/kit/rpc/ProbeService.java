@@ -1,0 +1,82 @@
+package dev.plaza.kit.rpc;
+
+import dev.plaza.kit.rpc.testproto.PingReply;
+import dev.plaza.kit.rpc.testproto.PingRequest;
+import dev.plaza.kit.rpc.testproto.ProbeGrpc;
+import io.grpc.stub.StreamObserver;
+
+/** The test service: each test plugs in what Ping and Relay do. */
+final class ProbeService extends ProbeGrpc.ProbeImplBase {
+    static final String PING = ProbeGrpc.getPingMethod().getFullMethodName();
+    static final String RELAY = ProbeGrpc.getRelayMethod().getFullMethodName();
+
+    /** Full control, e.g. to call {@code out.onError(...)} instead of throwing. */
+    interface RawHandler {
+        void handle(PingRequest request, StreamObserver<PingReply> out) throws Exception;
+    }
+
+    /** The usual shape: return the reply or throw. */
+    interface Handler {
+        PingReply handle(PingRequest request) throws Exception;
+    }
+
+    private final RawHandler ping;
+    private final RawHandler relay;
+
+    private ProbeService(RawHandler ping, RawHandler relay) {
+        this.ping = ping;
+        this.relay = relay;
+    }
+
+    static ProbeService of(Handler ping, Handler relay) {
+        return new ProbeService(raw(ping), raw(relay));
+    }
+
+    static ProbeService ping(Handler ping) {
+        return of(ping, request -> {
+            throw new UnsupportedOperationException("relay not wired in this test");
+        });
+    }
+
+    static ProbeService rawPing(RawHandler ping) {
+        return new ProbeService(ping, raw(request -> {
+            throw new UnsupportedOperationException("relay not wired in this test");
+        }));
+    }
+
+    static PingReply reply(String text) {
+        return PingReply.newBuilder().setText(text).build();
+    }
+
+    static PingRequest request(String text) {
+        return PingRequest.newBuilder().setText(text).build();
+    }
+
+    @Override
+    public void ping(PingRequest request, StreamObserver<PingReply> out) {
+        run(ping, request, out);
+    }
+
+    @Override
+    public void relay(PingRequest request, StreamObserver<PingReply> out) {
+        run(relay, request, out);
+    }
+
+    private static void run(RawHandler handler, PingRequest request, StreamObserver<PingReply> out) {
+        try {
+            handler.handle(request, out);
+        } catch (RuntimeException e) {
+            throw e; // what a real handler does: the server's recovery interceptor must deal with it
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RawHandler raw(Handler handler) {
+        return (request, out) -> {
+            PingReply reply = handler.handle(request);
+            out.onNext(reply);
+            out.onCompleted();
+        };
+    }
+}

@@ -1,0 +1,263 @@
+package dev.plaza.standalone;
+
+import dev.plaza.account.biz.User;
+import dev.plaza.account.client.AccountAuthenticator;
+import dev.plaza.account.server.AccountConfig;
+import dev.plaza.account.server.AccountServer;
+import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.archive.server.ArchiveConfig;
+import dev.plaza.archive.server.ArchiveServer;
+import dev.plaza.engines.EngineKind;
+import dev.plaza.engines.Endpoints;
+import dev.plaza.engines.Engines;
+import dev.plaza.kit.app.App;
+import dev.plaza.kit.app.Lifecycle;
+import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.http.HttpEdge;
+import dev.plaza.kit.metrics.Metrics;
+import dev.plaza.kit.redis.Redis;
+import dev.plaza.kit.redis.RedisConfig;
+import dev.plaza.kit.rpc.RpcChannels;
+import dev.plaza.kit.rpc.RpcClient;
+import dev.plaza.kit.rpc.RpcServer;
+import dev.plaza.kit.trace.Tracing;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The all-in-one role: engines, then account and archive, then the HTTP edge, each a {@link Lifecycle} of one
+ * {@link App} so they stop in reverse. gRPC between the systems runs in-process with the same interceptors as over
+ * the network.
+ */
+public final class Standalone {
+    private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+    static final String IN_PROCESS = "plaza-standalone";
+
+    private final StandaloneConfig cfg;
+    private final Path home;
+    private final Clock clock = Clock.systemUTC();
+    private final PrometheusMeterRegistry meters;
+    private final Tracing tracing;
+    private final App app;
+
+    private Engines engines;
+    private Endpoints endpoints;
+    private Redis redis;
+    private AccountServer account;
+    private ArchiveServer archive;
+    private RpcServer rpc;
+    private RpcClient channel;
+    private HttpEdge edge;
+    private long startedNanos;
+
+    public Standalone(StandaloneConfig cfg, Path home) {
+        this.cfg = cfg;
+        this.home = home;
+        this.meters = Metrics.create("plaza");
+        this.tracing = Tracing.create(cfg.trace(), "plaza");
+        this.app = App.builder("plaza")
+                // first in, last out: spans of the shutdown itself still get exported
+                .add("telemetry", Lifecycle.of("telemetry", () -> { }, tracing::close))
+                .add("engines", Lifecycle.of("engines", this::startEngines, this::stopEngines))
+                .add("redis", Lifecycle.of("redis", this::connectRedis, () -> close(redis)))
+                .add("account", Lifecycle.of("account", this::startAccount, () -> close(account)))
+                .add("rpc-channel", Lifecycle.of("rpc-channel", this::openChannel, this::closeChannel))
+                .add("archive", Lifecycle.of("archive", this::startArchive, () -> close(archive)))
+                .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
+                .add("demo", Lifecycle.of("demo", this::seedDemo, () -> { }))
+                .add("http", Lifecycle.of("http", this::startHttp, () -> close(edge)))
+                .shutdownTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    public void start() throws Exception {
+        startedNanos = System.nanoTime();
+        app.installShutdownHook();
+        app.start();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    public void awaitShutdown() {
+        try {
+            app.awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int httpPort() {
+        return edge.port();
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public AccountServer account() {
+        return account;
+    }
+
+    public void printBanner(PrintStream out) {
+        String base = "http://" + cfg.http().host() + ":" + edge.port();
+        out.printf("%nPlaza is up in %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
+        out.println("  API        " + base + "/x/web-interface/nav");
+        out.println("  health     " + base + "/health/ready");
+        out.println("  metrics    " + base + "/metrics");
+        if (engines != null) {
+            out.println("  data       " + dataDir());
+            out.println("  MariaDB    " + endpoints.mariadbHost() + ":" + endpoints.mariadbPort()
+                    + "   Redis " + endpoints.redisUri() + "   Kafka " + nullToDash(endpoints.kafkaBootstrap()));
+        }
+        if (cfg.demo().enabled()) {
+            out.println("  demo users alice, bob, admin (admin role); password: " + cfg.demo().password());
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    private void startEngines() throws Exception {
+        if (!cfg.engines().embedded()) {
+            return;
+        }
+        Set<EngineKind> kinds = EnumSet.noneOf(EngineKind.class);
+        for (String k : cfg.engines().kinds()) {
+            try {
+                kinds.add(EngineKind.valueOf(k.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad value for 'engines.kinds': unknown engine '" + k + "'");
+            }
+        }
+        log.info("starting embedded engines {} with data under {}", kinds, dataDir());
+        engines = Engines.start(dataDir(), kinds);
+        endpoints = engines.endpoints();
+    }
+
+    private void stopEngines() {
+        if (engines != null) {
+            engines.close();
+        }
+    }
+
+    private Path dataDir() {
+        Path p = Path.of(cfg.engines().dataDir());
+        return p.isAbsolute() ? p : home.resolve(p);
+    }
+
+    private void connectRedis() {
+        RedisConfig rc = endpoints == null ? cfg.redis() : new RedisConfig(endpoints.redisUri(), cfg.redis().timeout());
+        redis = Redis.connect(rc);
+    }
+
+    /** Embedded engines replace the configured addresses; the database name stays the configured one. */
+    private DbConfig db(DbConfig configured) {
+        if (endpoints == null) {
+            return configured;
+        }
+        String url = configured.jdbcUrl();
+        String path = url.substring(url.indexOf("//") + 2);
+        String database = path.contains("/") ? path.substring(path.indexOf('/') + 1) : "plaza";
+        int q = database.indexOf('?');
+        database = q < 0 ? database : database.substring(0, q);
+        return new DbConfig(endpoints.jdbcUrl(database), endpoints.mariadbUser(), endpoints.mariadbPassword(),
+                configured.maxPoolSize(), configured.connectionTimeout());
+    }
+
+    private String kafkaBootstrap() {
+        if (endpoints != null) {
+            return endpoints.kafkaBootstrap();
+        }
+        return cfg.kafka().bootstrap();
+    }
+
+    private void startAccount() {
+        AccountConfig ac = cfg.account();
+        account = AccountServer.create(new AccountConfig(db(ac.db()), ac.bcryptCost(), ac.sessionTtl(),
+                ac.defaultFace(), ac.maxFailuresPerUser(), ac.maxFailuresPerIp(), ac.failureWindow()),
+                redis, meters, clock);
+    }
+
+    /** A channel may name an in-process server that starts later; nothing calls through it before then. */
+    private void openChannel() {
+        channel = RpcChannels.builder("plaza-standalone")
+                .meterRegistry(meters)
+                .openTelemetry(tracing.openTelemetry())
+                .defaultTimeout(cfg.grpc().defaultTimeout())
+                .build()
+                .inProcess(IN_PROCESS);
+    }
+
+    private void closeChannel() {
+        channel.close();
+    }
+
+    private void startRpc() throws Exception {
+        RpcServer.Builder b = RpcServer.builder("plaza")
+                .inProcess(IN_PROCESS)
+                .addService(account.grpcService())
+                .addService(archive.grpcService())
+                .meterRegistry(meters)
+                .openTelemetry(tracing.openTelemetry())
+                .defaultTimeout(cfg.grpc().defaultTimeout());
+        if (cfg.grpc().port() > 0) {
+            b.port(cfg.grpc().port());
+        }
+        rpc = b.build();
+        rpc.start();
+    }
+
+    private void startArchive() {
+        ArchiveConfig ac = cfg.archive();
+        archive = ArchiveServer.create(new ArchiveConfig(db(ac.db()), ac.accountTimeout(), ac.eventPartitions(),
+                        ac.relayPollInterval(), ac.relayBatchSize()), redis, AccountGrpc.newBlockingStub(channel),
+                kafkaBootstrap(), meters, clock);
+        archive.start();
+    }
+
+    private void seedDemo() {
+        if (!cfg.demo().enabled() || account.usecase().userCount() > 0) {
+            return;
+        }
+        String pw = cfg.demo().password();
+        User alice = account.usecase().register("alice", pw);
+        account.usecase().register("bob", pw);
+        account.usecase().register("admin", pw, true);
+        archive.usecase().seedDemo(alice.mid());
+        log.info("seeded demo users alice, bob, admin and demo videos");
+    }
+
+    private void startHttp() {
+        edge = HttpEdge.builder(cfg.http())
+                .meterRegistry(meters)
+                .metricsScrape(() -> Metrics.scrape(meters))
+                .openTelemetry(tracing.openTelemetry())
+                .authenticator(new AccountAuthenticator(AccountGrpc.newBlockingStub(channel)))
+                .routes(account.httpRoutes())
+                .routes(archive.httpRoutes())
+                .readiness("account-db", account.database()::isHealthy)
+                .readiness("redis", redis::isHealthy)
+                .build();
+        edge.start();
+    }
+
+    private static void close(AutoCloseable c) throws Exception {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private static String nullToDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+}

@@ -1,0 +1,35 @@
+package dev.plaza.standalone;
+
+import dev.plaza.account.server.AccountConfig;
+import dev.plaza.archive.server.ArchiveConfig;
+import dev.plaza.kit.http.HttpEdgeConfig;
+import dev.plaza.kit.log.LogConfig;
+import dev.plaza.kit.redis.RedisConfig;
+import dev.plaza.kit.trace.TraceConfig;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything the all-in-one process reads; defaults in {@code plaza/standalone.yaml}, keys in docs/configuration.md. */
+public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
+                               RedisConfig redis, Kafka kafka, AccountConfig account, ArchiveConfig archive,
+                               Demo demo) {
+
+    /** @param port 0 keeps gRPC in-process only */
+    public record Grpc(int port, Duration defaultTimeout) {
+    }
+
+    /**
+     * @param embedded start the engines from Maven artifacts; false uses the configured addresses
+     * @param dataDir  where embedded engines keep their data, relative to the Plaza home
+     * @param kinds    which engines to start
+     */
+    public record Engines(boolean embedded, String dataDir, List<String> kinds) {
+    }
+
+    public record Kafka(String bootstrap) {
+    }
+
+    /** Seeds demo users (all with {@code password}) and videos into an empty install. */
+    public record Demo(boolean enabled, String password) {
+    }
+}
