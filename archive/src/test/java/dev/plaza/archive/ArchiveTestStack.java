@@ -1,7 +1,7 @@
 package dev.plaza.archive;
 
-import dev.plaza.account.biz.AccountUsecase;
 import dev.plaza.account.biz.LoginResult;
+import dev.plaza.account.client.AccountAuthenticator;
 import dev.plaza.account.server.AccountConfig;
 import dev.plaza.account.server.AccountServer;
 import dev.plaza.api.account.v1.AccountGrpc;
@@ -10,17 +10,13 @@ import dev.plaza.archive.server.ArchiveConfig;
 import dev.plaza.archive.server.ArchiveServer;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.kit.db.DbConfig;
-import dev.plaza.kit.errors.PlazaError;
-import dev.plaza.kit.http.Authenticator;
 import dev.plaza.kit.http.HttpEdge;
 import dev.plaza.kit.http.HttpEdgeConfig;
-import dev.plaza.kit.http.Principal;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
+import dev.plaza.kit.rpc.RpcChannels;
+import dev.plaza.kit.rpc.RpcClient;
+import dev.plaza.kit.rpc.RpcServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,13 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The catalog with everything it talks to, real: MariaDB, Redis and Kafka from the engines, the real account system
- * (its gRPC service hosted on the in-process transport, as in standalone mode) and the kit's HTTP edge in front.
+ * The catalog with everything it talks to, real: MariaDB, Redis and Kafka from the engines, the real account system,
+ * both gRPC services behind the kit's interceptors on the in-process transport (as in standalone mode), and the kit's
+ * HTTP edge in front, authenticating through the account service.
  */
 final class ArchiveTestStack implements AutoCloseable {
     private static final String PASSWORD = "correct-horse-9";
@@ -79,36 +74,30 @@ final class ArchiveTestStack implements AutoCloseable {
                 "https://img.example.com/default-face.png", 50, 500, Duration.ofMinutes(15)), redis, meters,
                 Clock.systemUTC());
         closeables.add(account);
+        RpcChannels channels = RpcChannels.builder("archive-test").meterRegistry(meters).build();
         String accountName = "account-" + UUID.randomUUID();
-        Server accountServer = InProcessServerBuilder.forName(accountName).directExecutor()
-                .addService(account.grpcService()).build().start();
-        closeables.add(() -> accountServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        ManagedChannel accountChannel = InProcessChannelBuilder.forName(accountName).directExecutor().build();
-        closeables.add(() -> accountChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        RpcServer accountRpc = RpcServer.builder("account").inProcess(accountName)
+                .addService(account.grpcService()).meterRegistry(meters).build();
+        accountRpc.start();
+        closeables.add(accountRpc);
+        RpcClient accountChannel = channels.inProcess(accountName);
+        closeables.add(accountChannel);
         accountStub = AccountGrpc.newBlockingStub(accountChannel);
 
         archive = startArchive(name, kafkaBootstrap);
 
         String archiveName = "archive-" + UUID.randomUUID();
-        Server archiveServer = InProcessServerBuilder.forName(archiveName).directExecutor()
-                .addService(archive.grpcService()).build().start();
-        closeables.add(() -> archiveServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        ManagedChannel archiveChannel = InProcessChannelBuilder.forName(archiveName).directExecutor().build();
-        closeables.add(() -> archiveChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        RpcServer archiveRpc = RpcServer.builder("archive").inProcess(archiveName)
+                .addService(archive.grpcService()).meterRegistry(meters).build();
+        archiveRpc.start();
+        closeables.add(archiveRpc);
+        RpcClient archiveChannel = channels.inProcess(archiveName);
+        closeables.add(archiveChannel);
         archiveStub = ArchiveGrpc.newBlockingStub(archiveChannel);
 
-        AccountUsecase accounts = account.usecase();
-        // The edge resolves callers with the account system's own use case (the same logic its ResolveToken runs).
-        Authenticator auth = token -> {
-            try {
-                AccountUsecase.ResolvedSession rs = accounts.resolve(token);
-                return Optional.of(new Principal(rs.user().mid(), rs.user().username(), rs.user().admin(),
-                        rs.session().csrf()));
-            } catch (PlazaError e) {
-                return Optional.empty();
-            }
-        };
-        edge = HttpEdge.builder(HttpEdgeConfig.local(0)).meterRegistry(meters).authenticator(auth)
+        // as in production: the edge resolves callers through the account service's ResolveToken over gRPC
+        edge = HttpEdge.builder(HttpEdgeConfig.local(0)).meterRegistry(meters)
+                .authenticator(new AccountAuthenticator(accountStub))
                 .routes(archive.httpRoutes()).build();
         edge.start();
         closeables.add(edge);

@@ -39,11 +39,14 @@ class OutboxRelayIT {
             // the request's trace continues on the event: the traceparent rides in the outbox row to a Kafka header
             SpanContext request = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
                     TraceFlags.getSampled(), TraceState.getDefault());
-            Archive created;
-            try (Scope ignored = Span.wrap(request).makeCurrent()) {
-                created = stack.archive().usecase().add(31, title, "d", 42, "https://img.example.com/e.jpg", MEDIA);
+            Scope scope = Span.wrap(request).makeCurrent();
+            Archive a;
+            try {
+                a = stack.archive().usecase().add(31, title, "d", 42, "https://img.example.com/e.jpg", MEDIA);
+            } finally {
+                scope.close();
             }
-            Archive a = created;
+            long aid = a.aid();
 
             List<EventTap.Seen> seen = tap.await(s -> s.event().getArchive().getTitle().equals(title), 1, WAIT);
             assertThat(seen).hasSize(1);
@@ -59,7 +62,7 @@ class OutboxRelayIT {
                     .setCover("https://img.example.com/e.jpg").setMediaUrl(MEDIA).setOwnerMid(31)
                     .setPubdate(a.pubdate().getEpochSecond()).build());
 
-            await().atMost(WAIT).until(() -> stack.count("archive_outbox WHERE aid = ?", a.aid()) == 0);
+            await().atMost(WAIT).until(() -> stack.count("archive_outbox WHERE aid = ?", aid) == 0);
             assertThat(stack.meters().counter("archive.outbox.published").count()).isGreaterThanOrEqualTo(1);
         }
     }

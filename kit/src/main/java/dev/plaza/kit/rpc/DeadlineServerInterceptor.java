@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Gives a call that arrived without a deadline the method's default one. The deadline lives in the gRPC Context, so
+ * Gives a unary call that arrived without a deadline the method's default one (a stream only a timeout configured
+ * for it by name, see {@link RpcTimeouts}). The deadline lives in the gRPC Context, so
  * every call the handler makes inherits what is left of it, and the handler can check
  * {@code Context.current().isCancelled()}. A caller-sent deadline is left alone: gRPC already enforces it.
  *

@@ -197,14 +197,22 @@ final class RecoveryInterceptor implements ServerInterceptor {
 
         private void fail(Throwable t, Metadata trailers) {
             String method = getMethodDescriptor().getFullMethodName();
-            PlazaError error = toError(t);
-            log(method, error, t);
-            StatusRuntimeException wire = GrpcErrors.toStatus(error);
-            if (wire.getTrailers() != null) {
-                trailers.merge(wire.getTrailers());
+            Status status;
+            try {
+                PlazaError error = toError(t);
+                log(method, error, t);
+                StatusRuntimeException wire = GrpcErrors.toStatus(error);
+                if (wire.getTrailers() != null) {
+                    trailers.merge(wire.getTrailers());
+                }
+                status = wire.getStatus();
+            } catch (Throwable conversion) {
+                // never leave the caller waiting for its deadline: answer something plain
+                LOG.error("{}: could not convert {}", method, t, conversion);
+                status = Status.INTERNAL.withDescription("internal error");
             }
             try {
-                closeOnce(wire.getStatus(), trailers);
+                closeOnce(status, trailers);
             } catch (RuntimeException e) {
                 LOG.debug("{}: could not close after a failure", method, e); // e.g. the transport already went away
             }

@@ -22,10 +22,26 @@ final class ProbeService extends ProbeGrpc.ProbeImplBase {
 
     private final RawHandler ping;
     private final RawHandler relay;
+    private final RawHandler watch;
 
-    private ProbeService(RawHandler ping, RawHandler relay) {
+    private ProbeService(RawHandler ping, RawHandler relay, RawHandler watch) {
         this.ping = ping;
         this.relay = relay;
+        this.watch = watch;
+    }
+
+    private ProbeService(RawHandler ping, RawHandler relay) {
+        this(ping, relay, (request, out) -> {
+            throw new UnsupportedOperationException("watch not wired in this test");
+        });
+    }
+
+    /** Only Watch (a server stream) is wired. */
+    static ProbeService watching(RawHandler watch) {
+        RawHandler none = (request, out) -> {
+            throw new UnsupportedOperationException("only watch is wired in this test");
+        };
+        return new ProbeService(none, none, watch);
     }
 
     static ProbeService of(Handler ping, Handler relay) {
@@ -60,6 +76,11 @@ final class ProbeService extends ProbeGrpc.ProbeImplBase {
     @Override
     public void relay(PingRequest request, StreamObserver<PingReply> out) {
         run(relay, request, out);
+    }
+
+    @Override
+    public void watch(PingRequest request, StreamObserver<PingReply> out) {
+        run(watch, request, out);
     }
 
     private static void run(RawHandler handler, PingRequest request, StreamObserver<PingReply> out) {

@@ -14,6 +14,8 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,5 +134,27 @@ class RpcDeadlineTest {
         // an explicit deadline wins over the client default
         assertThat(Long.parseLong(stub.withDeadlineAfter(300, TimeUnit.MILLISECONDS).relay(request("x"))
                 .getSeenOrThrow("s"))).isLessThanOrEqualTo(300);
+    }
+
+    @Test
+    void streamsGetNoDefaultTimeoutUnlessConfiguredByName() throws Exception {
+        String name = RpcFixture.unique("deadline-stream");
+        fx.start(RpcServer.builder(name).inProcess(name).defaultTimeout(Duration.ofMillis(200))
+                .addService(ProbeService.watching((req, out) -> {
+                    out.onNext(PingReply.newBuilder().putSeen("deadline", remainingMs()).build());
+                    Thread.sleep(500); // longer than the 200 ms unary default
+                    out.onNext(ProbeService.reply("still here"));
+                    out.onCompleted();
+                })));
+        // the Plaza client's default must not apply to the stream either
+        RpcClient client = fx.track(RpcChannels.builder("deadline-stream").defaultTimeout(Duration.ofMillis(200))
+                .build().inProcess(name));
+
+        List<PingReply> replies = new ArrayList<>();
+        ProbeGrpc.newBlockingStub(client).watch(request("x")).forEachRemaining(replies::add);
+
+        assertThat(replies).hasSize(2);
+        assertThat(replies.get(0).getSeenOrThrow("deadline")).isEqualTo("none");
+        assertThat(replies.get(1).getText()).isEqualTo("still here");
     }
 }

@@ -125,9 +125,11 @@ class RpcPropagationTest {
             Span root = tracing.tracer("test").spanBuilder("root").startSpan();
             PingReply reply;
             try (LogCapture access = new LogCapture(AccessLog.LOGGER)) {
-                try (Scope ignored = root.makeCurrent()) {
+                Scope scope = root.makeCurrent();
+                try {
                     reply = ProbeGrpc.newBlockingStub(toB).relay(request("x"));
                 } finally {
+                    scope.close();
                     root.end();
                 }
                 String traceId = root.getSpanContext().getTraceId();
