@@ -6,6 +6,7 @@ import dev.plaza.api.archive.v1.GetArchiveRequest;
 import dev.plaza.api.archive.v1.GetArchivesReply;
 import dev.plaza.api.archive.v1.GetArchivesRequest;
 import dev.plaza.archive.biz.Archive;
+import dev.plaza.archive.biz.ArchiveInfos;
 import dev.plaza.archive.biz.ArchiveUsecase;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class ArchiveGrpcService extends ArchiveGrpc.ArchiveImplBase {
 
     @Override
     public void getArchive(GetArchiveRequest request, StreamObserver<ArchiveInfo> out) {
-        out.onNext(toInfo(usecase.get(request.getAid())));
+        out.onNext(ArchiveInfos.of(usecase.get(request.getAid())));
         out.onCompleted();
     }
 
@@ -31,22 +32,9 @@ public final class ArchiveGrpcService extends ArchiveGrpc.ArchiveImplBase {
     public void getArchives(GetArchivesRequest request, StreamObserver<GetArchivesReply> out) {
         Map<Long, Archive> found = usecase.getMany(request.getAidsList());
         GetArchivesReply.Builder reply = GetArchivesReply.newBuilder();
-        found.forEach((aid, a) -> reply.putArchives(aid, toInfo(a)));
+        found.forEach((aid, a) -> reply.putArchives(aid, ArchiveInfos.of(a)));
         out.onNext(reply.build());
         out.onCompleted();
     }
 
-    static ArchiveInfo toInfo(Archive a) {
-        return ArchiveInfo.newBuilder()
-                .setAid(a.aid())
-                .setCid(a.cid())
-                .setTitle(a.title())
-                .setDesc(a.desc())
-                .setDuration(a.duration())
-                .setCover(a.cover())
-                .setMediaUrl(a.mediaUrl())
-                .setOwnerMid(a.ownerMid())
-                .setPubdate(a.pubdate().getEpochSecond())
-                .build();
-    }
 }
