@@ -3,6 +3,9 @@ package dev.plaza.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plaza.engines.EngineKind;
+import dev.plaza.engines.Endpoints;
+import dev.plaza.engines.Engines;
 import dev.plaza.kit.config.ConfigException;
 import dev.plaza.kit.config.ConfigLoader;
 import dev.plaza.kit.http.HttpTestClient;
@@ -10,6 +13,7 @@ import dev.plaza.kit.http.HttpTestClient.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +95,40 @@ class StandaloneIT {
                     .send().code()).isEqualTo(61001);
         } finally {
             second.stop();
+        }
+    }
+
+    @Test
+    void runsOnExternalEnginesWhenEmbeddingIsOff() throws Exception {
+        // "external" engines: started apart from Plaza, reached only through the configured addresses
+        try (Engines external = Engines.start(home.resolve("external"),
+                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA))) {
+            Endpoints e = external.endpoints();
+            Standalone plaza = start(
+                    "engines.embedded=false",
+                    "redis.uri=" + e.redisUri(),
+                    "kafka.bootstrap=" + e.kafkaBootstrap(),
+                    "account.db.jdbcUrl=" + e.jdbcUrl("ext_account"),
+                    "account.db.user=" + e.mariadbUser(),
+                    "account.db.password=" + e.mariadbPassword(),
+                    "archive.db.jdbcUrl=" + e.jdbcUrl("ext_archive"),
+                    "archive.db.user=" + e.mariadbUser(),
+                    "archive.db.password=" + e.mariadbPassword(),
+                    "demo.enabled=false");
+            try {
+                assertThat(Files.exists(home.resolve("data"))).as("no embedded engine started").isFalse();
+                HttpTestClient http = HttpTestClient.local(plaza.httpPort());
+                assertThat(http.post("/x/passport/register").param("username", "ext_user")
+                        .param("password", "external1").send().code()).isZero();
+                try (var c = java.sql.DriverManager.getConnection(e.jdbcUrl("ext_account"), e.mariadbUser(),
+                        e.mariadbPassword());
+                     var rs = c.createStatement().executeQuery("SELECT username FROM account_user")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("ext_user");
+                }
+            } finally {
+                plaza.stop();
+            }
         }
     }
 
