@@ -1,7 +1,11 @@
 package dev.plaza.engines;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,8 +44,8 @@ final class ChildJvm {
                 + "|" + Runtime.version());
         Path archive = cacheDir.resolve("cds").resolve(key + ".jsa");
         try {
-            java.nio.file.Files.createDirectories(archive.getParent());
-        } catch (java.io.IOException e) {
+            Files.createDirectories(archive.getParent());
+        } catch (IOException e) {
             return List.of();
         }
         return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
@@ -50,9 +54,9 @@ final class ChildJvm {
 
     private static String shortHash(String s) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             return Integer.toHexString(s.hashCode());
         }
     }

@@ -1,6 +1,7 @@
 package dev.plaza.engines;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -77,7 +78,7 @@ public final class Engines implements AutoCloseable {
         }
         this.lock = l;
         lockChannel.truncate(0);
-        lockChannel.write(java.nio.ByteBuffer.wrap(
+        lockChannel.write(ByteBuffer.wrap(
                 (ProcessHandle.current().pid() + System.lineSeparator()).getBytes(StandardCharsets.UTF_8)), 0);
         this.shutdownHook = new Thread(this::closeFromHook, "plaza-engines-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -209,8 +210,7 @@ public final class Engines implements AutoCloseable {
 
     /** How long each running engine took to start (including stopping leftovers of a crashed run). */
     public synchronized Map<EngineKind, Duration> startTimes() {
-        return Collections.unmodifiableMap(new EnumMap<>(startTimes.isEmpty()
-                ? new EnumMap<>(EngineKind.class) : startTimes));
+        return Collections.unmodifiableMap(new EnumMap<>(startTimes));
     }
 
     public Path dataDir() {

@@ -1,12 +1,17 @@
 package dev.plaza.engines;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -15,6 +20,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JUnit 5 side of {@link RequiresEngines}. One process-wide set of engines per test JVM, in a temporary data dir that is
@@ -26,6 +33,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class EnginesExtension implements BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EnginesExtension.class);
+
+    private static final String TEMP_PREFIX = "plaza-engines-test-";
+    private static final Logger log = LoggerFactory.getLogger(EnginesExtension.class);
 
     private static Engines shared;
     private static Path sharedDir;
@@ -63,13 +73,14 @@ public final class EnginesExtension implements BeforeAllCallback, ParameterResol
     /** The shared engines (started on first use with the given kinds, extended with missing kinds after). */
     public static synchronized Engines ensureStarted(Set<EngineKind> kinds) throws Exception {
         if (shared == null) {
+            sweepAbandonedTestDirs();
             String fixed = System.getProperty("plaza.engines.test.dataDir");
             Path dir;
             if (fixed != null && !fixed.isBlank()) {
                 dir = Path.of(fixed);
                 deleteDirOnStop = false;
             } else {
-                dir = Files.createTempDirectory("plaza-engines-test-");
+                dir = Files.createTempDirectory(TEMP_PREFIX);
                 deleteDirOnStop = true;
             }
             Engines engines;
@@ -106,7 +117,7 @@ public final class EnginesExtension implements BeforeAllCallback, ParameterResol
             c.get().getTestClass().ifPresent(type -> {
                 for (Class<?> t = type; t != null; t = t.getEnclosingClass()) {
                     AnnotationSupport.findAnnotation(t, RequiresEngines.class)
-                            .ifPresent(a -> kinds.addAll(java.util.List.of(a.value())));
+                            .ifPresent(a -> kinds.addAll(List.of(a.value())));
                 }
             });
         }
@@ -130,6 +141,44 @@ public final class EnginesExtension implements BeforeAllCallback, ParameterResol
             }
         }
         cleanupHook = null;
+    }
+
+    /**
+     * A test JVM killed with SIGKILL leaves its native engines (mariadbd, redis-server) running on its temp dir, which
+     * no later start reuses. Their dir's lock is free once that JVM is gone: stop whatever still runs on such a dir
+     * and delete it. Dirs locked by a live JVM are left alone.
+     */
+    static void sweepAbandonedTestDirs() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.newDirectoryStream(tmp, TEMP_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Path lockFile = dir.resolve(".lock");
+                if (!Files.isRegularFile(lockFile)) {
+                    continue;
+                }
+                try (var channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                     var lock = channel.tryLock()) {
+                    if (lock == null) {
+                        continue; // a live test JVM owns it
+                    }
+                    String marker = dir.toAbsolutePath().toString();
+                    ProcessHandle.allProcesses()
+                            .filter(p -> p.pid() != ProcessHandle.current().pid())
+                            .filter(p -> Processes.mentions(p, marker))
+                            .forEach(p -> {
+                                log.warn("stopping pid {} left by a killed test JVM on {}", p.pid(), dir);
+                                Processes.stop(p, Duration.ofSeconds(10));
+                            });
+                } catch (OverlappingFileLockException e) {
+                    continue; // ours
+                } catch (IOException e) {
+                    continue;
+                }
+                deleteTree(dir);
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
     }
 
     private static void deleteTree(Path dir) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -107,6 +108,20 @@ class CrashRecoveryIT {
             assertThat(engines.pids().get(EngineKind.MARIADB)).isNotEqualTo(mariadb);
             assertThat(LifecycleIT.sqlQuery(engines.endpoints(), "SELECT id FROM crash")).isEqualTo("42");
         }
+    }
+
+    @Test
+    void theExtensionSweepsTheTempDirsOfKilledTestJvms() throws Exception {
+        Path dir = Files.createTempDirectory("plaza-engines-test-");
+        Parent parent = startParent(dir);
+        parent.process().destroyForcibly();
+        parent.process().waitFor(30, TimeUnit.SECONDS);
+        assertThat(alive(parent.mariadb())).isTrue();
+
+        EnginesExtension.sweepAbandonedTestDirs();
+        assertThat(alive(parent.mariadb())).as("mariadbd of the killed test JVM").isFalse();
+        assertThat(alive(parent.redis())).as("redis-server of the killed test JVM").isFalse();
+        assertThat(dir).doesNotExist();
     }
 
     private static boolean alive(long pid) {
