@@ -245,6 +245,7 @@ public final class Standalone {
                 .routes(account.httpRoutes())
                 .routes(archive.httpRoutes())
                 .readiness("account-db", account.database()::isHealthy)
+                .readiness("archive-db", archive.database()::isHealthy)
                 .readiness("redis", redis::isHealthy)
                 .build();
         edge.start();
