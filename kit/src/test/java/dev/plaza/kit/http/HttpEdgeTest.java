@@ -85,6 +85,13 @@ class HttpEdgeTest {
     }
 
     @Test
+    void trivialPingRoute() {
+        Answer ping = http.get("/x/ping").send();
+        assertThat(ping.code()).isZero();
+        assertThat(ping.data().asText()).isEqualTo("pong");
+    }
+
+    @Test
     void givenRequestIdIsEchoedAndBadOnesReplaced() {
         assertThat(http.get("/echo").param("n", 1).header("X-Request-Id", "abc-123").send()
                 .headers().get("x-request-id")).containsExactly("abc-123");
