@@ -1,0 +1,194 @@
+package dev.plaza.comment.data.db;
+
+import dev.plaza.kit.db.Database;
+import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.errors.PlazaError;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The comment databases (one pool each), migrated and checked against the configured table layout, with the
+ * {@link ShardRouter} that says where an oid's rows are. Shared by {@link ShardedCommentStore} and
+ * {@link ShardedCommentReadRepo}; closing it closes the pools.
+ */
+public final class CommentShards implements AutoCloseable {
+    /** Flyway location of the SQL migrations; the numbered tables come from {@link V2__Sharded_tables}. */
+    public static final String MIGRATIONS = "db/comment";
+    /** Flyway's history table of the comment schema. */
+    public static final String HISTORY_TABLE = "flyway_comment_history";
+    private static final Logger log = LoggerFactory.getLogger(CommentShards.class);
+    private static final int MAX_ATTEMPTS = 4;
+
+    private final List<Database> databases;
+    private final ShardRouter router;
+
+    private CommentShards(List<Database> databases, ShardRouter router) {
+        this.databases = databases;
+        this.router = router;
+    }
+
+    /**
+     * Opens a pool per database (named {@code comment-0}, {@code comment-1}, ...), creates the tables on first use
+     * and fails when the tables were created with other counts than {@code cfg} says.
+     */
+    public static CommentShards open(CommentDbConfig cfg, MeterRegistry meters) {
+        ShardRouter router = new ShardRouter(cfg);
+        List<Database> dbs = new ArrayList<>();
+        try {
+            for (int i = 0; i < cfg.databases().size(); i++) {
+                DbConfig dc = cfg.databases().get(i);
+                Database db = Database.open(dc, "comment-" + i, meters);
+                dbs.add(db);
+                migrate(db, router, i);
+                verifyLayout(db, router, i);
+            }
+            return new CommentShards(List.copyOf(dbs), router);
+        } catch (RuntimeException e) {
+            dbs.forEach(Database::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Its own history table, and a baseline below V1 when the database already holds other tables, so the comment
+     * tables can share a database with another system's without either's migrations being skipped.
+     */
+    private static void migrate(Database db, ShardRouter router, int index) {
+        Flyway.configure()
+                .dataSource(db.dataSource())
+                .table(HISTORY_TABLE)
+                .locations("classpath:" + MIGRATIONS)
+                .javaMigrations(new V2__Sharded_tables(router, index))
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    private static void verifyLayout(Database db, ShardRouter router, int index) {
+        Map<String, Integer> found = db.withConnection(c -> {
+            Map<String, Integer> m = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, value FROM comment_shards");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return m;
+        });
+        Map<String, Integer> wanted = V2__Sharded_tables.layout(router, index);
+        if (!found.equals(wanted)) {
+            throw new IllegalStateException("database " + db.name() + " holds comment tables laid out as " + found
+                    + " but the configuration asks for " + wanted + "; changing table or database counts of existing "
+                    + "data needs a data migration (resharding is not supported in place)");
+        }
+    }
+
+    public ShardRouter router() {
+        return router;
+    }
+
+    /** The database holding this oid's rows. */
+    public Database db(long oid) {
+        return databases.get(router.database(oid));
+    }
+
+    public List<Database> databases() {
+        return databases;
+    }
+
+    /** Runs {@code work} on a pooled connection of this oid's database in auto-commit mode. */
+    public <T> T withConnection(long oid, Database.SqlWork<T> work) {
+        return db(oid).withConnection(work);
+    }
+
+    /**
+     * Runs {@code work} in one READ COMMITTED transaction on this oid's database: commit on return, rollback on any
+     * exception. A deadlock or lock-wait timeout (which rolled the work back) is retried a few times with jitter;
+     * {@link PlazaError}s pass through unchanged.
+     */
+    public <T> T inTransaction(long oid, Database.SqlWork<T> work) {
+        Database db = db(oid);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(db, work);
+            } catch (SQLException e) {
+                if (retryable(e) && attempt < MAX_ATTEMPTS) {
+                    log.debug("transaction on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
+                            e.toString());
+                    sleep(attempt);
+                    continue;
+                }
+                throw PlazaError.internal("database " + db.name() + " transaction failed", e);
+            } catch (PlazaError e) {
+                throw e;
+            } catch (Exception e) {
+                throw PlazaError.internal("database " + db.name() + " transaction failed", e);
+            }
+        }
+    }
+
+    private static <T> T once(Database db, Database.SqlWork<T> work) throws Exception {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            // Read committed: every plain read inside sees what the previous lock holder committed, and no gap
+            // locks are taken, so posts to different subjects in one table never block each other.
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Exception | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                // the pool resets isolation; put auto-commit back for the next borrower
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool evicts it
+                }
+            }
+        }
+    }
+
+    /** Deadlock (1213, SQLState 40001) or lock wait timeout (1205): InnoDB rolled back, so running again is safe. */
+    static boolean retryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s
+                    && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205 || "40001".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PlazaError.internal("interrupted while retrying a transaction", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        databases.forEach(Database::close);
+    }
+}
