@@ -5,7 +5,7 @@ import dev.plaza.kit.rpc.testproto.PingRequest;
 import dev.plaza.kit.rpc.testproto.ProbeGrpc;
 import io.grpc.stub.StreamObserver;
 
-/** The test service: each test plugs in what Ping and Relay do. */
+/** The test service: each test plugs in what Ping, Relay or Watch do. */
 final class ProbeService extends ProbeGrpc.ProbeImplBase {
     static final String PING = ProbeGrpc.getPingMethod().getFullMethodName();
     static final String RELAY = ProbeGrpc.getRelayMethod().getFullMethodName();
@@ -20,6 +20,7 @@ final class ProbeService extends ProbeGrpc.ProbeImplBase {
         PingReply handle(PingRequest request) throws Exception;
     }
 
+    // A method a test does not plug in is left to ProbeImplBase, which answers UNIMPLEMENTED like any gRPC server.
     private final RawHandler ping;
     private final RawHandler relay;
     private final RawHandler watch;
@@ -30,34 +31,21 @@ final class ProbeService extends ProbeGrpc.ProbeImplBase {
         this.watch = watch;
     }
 
-    private ProbeService(RawHandler ping, RawHandler relay) {
-        this(ping, relay, (request, out) -> {
-            throw new UnsupportedOperationException("watch not wired in this test");
-        });
-    }
-
-    /** Only Watch (a server stream) is wired. */
+    /** Only Watch (a server stream) is served. */
     static ProbeService watching(RawHandler watch) {
-        RawHandler none = (request, out) -> {
-            throw new UnsupportedOperationException("only watch is wired in this test");
-        };
-        return new ProbeService(none, none, watch);
+        return new ProbeService(null, null, watch);
     }
 
     static ProbeService of(Handler ping, Handler relay) {
-        return new ProbeService(raw(ping), raw(relay));
+        return new ProbeService(raw(ping), raw(relay), null);
     }
 
     static ProbeService ping(Handler ping) {
-        return of(ping, request -> {
-            throw new UnsupportedOperationException("relay not wired in this test");
-        });
+        return new ProbeService(raw(ping), null, null);
     }
 
     static ProbeService rawPing(RawHandler ping) {
-        return new ProbeService(ping, raw(request -> {
-            throw new UnsupportedOperationException("relay not wired in this test");
-        }));
+        return new ProbeService(ping, null, null);
     }
 
     static PingReply reply(String text) {
@@ -70,16 +58,28 @@ final class ProbeService extends ProbeGrpc.ProbeImplBase {
 
     @Override
     public void ping(PingRequest request, StreamObserver<PingReply> out) {
+        if (ping == null) {
+            super.ping(request, out);
+            return;
+        }
         run(ping, request, out);
     }
 
     @Override
     public void relay(PingRequest request, StreamObserver<PingReply> out) {
+        if (relay == null) {
+            super.relay(request, out);
+            return;
+        }
         run(relay, request, out);
     }
 
     @Override
     public void watch(PingRequest request, StreamObserver<PingReply> out) {
+        if (watch == null) {
+            super.watch(request, out);
+            return;
+        }
         run(watch, request, out);
     }
 

@@ -207,12 +207,7 @@ public final class ShardedCommentReadRepo implements CommentReadRepo {
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.INDEX_COLS + " FROM "
                         + router.indexTable(key.oid()) + " WHERE rpid IN (" + Rows.marks(batch)
                         + ") AND oid = ? AND type = ?")) {
-                    int i = 1;
-                    for (long r : batch) {
-                        ps.setLong(i++, r);
-                    }
-                    ps.setLong(i++, key.oid());
-                    ps.setInt(i, key.type());
+                    bindRpidsThenKey(ps, batch, key);
                     return Rows.indexes(ps);
                 }
             });
@@ -232,12 +227,7 @@ public final class ShardedCommentReadRepo implements CommentReadRepo {
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.CONTENT_COLS + " FROM "
                         + router.contentTable(key.oid()) + " WHERE rpid IN (" + Rows.marks(batch)
                         + ") AND oid = ? AND type = ?")) {
-                    int i = 1;
-                    for (long r : batch) {
-                        ps.setLong(i++, r);
-                    }
-                    ps.setLong(i++, key.oid());
-                    ps.setInt(i, key.type());
+                    bindRpidsThenKey(ps, batch, key);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             ReplyContent rc = Rows.content(rs);
@@ -290,5 +280,16 @@ public final class ShardedCommentReadRepo implements CommentReadRepo {
             out.add(distinct.subList(i, Math.min(distinct.size(), i + size)));
         }
         return out;
+    }
+
+    /** Binds {@code rpid IN (...) AND oid = ? AND type = ?}: the batch's rpids, then the subject. */
+    private static void bindRpidsThenKey(PreparedStatement ps, List<Long> batch, SubjectKey key)
+            throws java.sql.SQLException {
+        int i = 1;
+        for (long r : batch) {
+            ps.setLong(i++, r);
+        }
+        ps.setLong(i++, key.oid());
+        ps.setInt(i, key.type());
     }
 }
