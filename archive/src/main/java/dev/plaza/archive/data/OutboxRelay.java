@@ -1,29 +1,21 @@
 package dev.plaza.archive.data;
 
+import dev.plaza.kit.mq.KafkaConfig;
+import dev.plaza.kit.mq.MqProducer;
+import dev.plaza.kit.mq.MqTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds metadata waits and delivery of one send (kit {@link MqProducer}'s send timeout). */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
-    /** Longer than any send can take (max block + delivery timeout), so a lease never ends under a live send. */
+    /** Longer than any send can take (metadata wait + delivery timeout), so a lease never ends under a live send. */
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static final Duration BACKOFF_MIN = Duration.ofMillis(500);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
@@ -69,12 +60,14 @@ public final class OutboxRelay implements AutoCloseable {
     private final Counter failed;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
-    private Producer<String, byte[]> producer;
+    private final MeterRegistry meters;
+    private MqProducer producer;
     private Thread thread;
 
     public OutboxRelay(OutboxStore store, Settings settings, MeterRegistry meters) {
         this.store = store;
         this.settings = settings;
+        this.meters = meters;
         this.published = Counter.builder("archive.outbox.published")
                 .description("outbox events acknowledged by Kafka and deleted").register(meters);
         this.failed = Counter.builder("archive.outbox.failed")
@@ -85,8 +78,8 @@ public final class OutboxRelay implements AutoCloseable {
         if (thread != null) {
             return;
         }
-        producer = new KafkaProducer<>(producerConfig(settings.bootstrap()), new StringSerializer(),
-                new ByteArraySerializer());
+        // No tracer of its own: each row's stored traceparent header is what carries the request's trace.
+        producer = MqProducer.create(kafka(), meters, OpenTelemetry.noop(), DELIVERY_TIMEOUT);
         running = true;
         thread = new Thread(this::run, "archive-outbox-relay");
         thread.setDaemon(true);
@@ -112,14 +105,14 @@ public final class OutboxRelay implements AutoCloseable {
         running = false;
         signal.release();
         try {
-            thread.join(MAX_BLOCK.plus(DELIVERY_TIMEOUT).toMillis() + 5_000);
+            thread.join(DELIVERY_TIMEOUT.multipliedBy(2).toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
             log.warn("outbox relay did not stop in time; its claimed rows are published again after their lease");
         }
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
         thread = null;
     }
 
@@ -153,17 +146,16 @@ public final class OutboxRelay implements AutoCloseable {
                 acks.add(null);
                 continue;
             }
-            ProducerRecord<String, byte[]> rec = new ProducerRecord<>(settings.topic(), Long.toString(row.aid()),
-                    row.payload());
+            Map<String, String> headers = new HashMap<>();
             if (!row.traceparent().isEmpty()) {
-                rec.headers().add("traceparent", row.traceparent().getBytes(StandardCharsets.UTF_8));
+                headers.put("traceparent", row.traceparent());
             }
-            rec.headers().add("plaza-event-kind", row.kind().getBytes(StandardCharsets.UTF_8));
+            headers.put("plaza-event-kind", row.kind());
             try {
-                acks.add(producer.send(rec));
+                acks.add(producer.sendAsync(settings.topic(), Long.toString(row.aid()), row.payload(), headers));
             } catch (RuntimeException e) {
-                // send() itself failed (no metadata within max.block.ms, producer closed...): do not make every
-                // remaining row wait max.block.ms again; they are all retried after the backoff.
+                // The send itself failed (no metadata in time, producer closed...): do not make every remaining
+                // row wait for metadata again; they are all retried after the backoff.
                 sendFailure = e;
                 acks.add(null);
             }
@@ -212,24 +204,17 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Creates the topic when it is missing, so a broker without auto-creation works too. Best effort. */
     private void ensureTopic() {
-        Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "plaza-archive-outbox-admin");
-        try (Admin admin = Admin.create(conf)) {
-            admin.createTopics(List.of(new NewTopic(settings.topic(), Optional.of(settings.partitions()),
-                    Optional.empty()))).all().get(REQUEST_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            log.info("created topic {} with {} partitions", settings.topic(), settings.partitions());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                log.warn("could not create topic {} (publishing anyway): {}", settings.topic(), e.getCause().toString());
+        try {
+            if (MqTopics.ensure(kafka(), settings.topic(), settings.partitions())) {
+                log.info("created topic {} with {} partitions", settings.topic(), settings.partitions());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             log.warn("could not create topic {} (publishing anyway): {}", settings.topic(), e.toString());
         }
+    }
+
+    private KafkaConfig kafka() {
+        return KafkaConfig.of(settings.bootstrap(), "plaza-archive-outbox");
     }
 
     private void awaitWake() {
@@ -251,17 +236,4 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    static Map<String, Object> producerConfig(String bootstrap) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "plaza-archive-outbox");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-        return p;
-    }
 }

@@ -15,9 +15,4 @@ class OutboxRelayBackoffTest {
         assertThat(OutboxRelay.backoff(1_000)).isEqualTo(Duration.ofSeconds(30));
     }
 
-    @Test
-    void producerIsDurableAndIdempotent() {
-        var p = OutboxRelay.producerConfig("127.0.0.1:9092");
-        assertThat(p).containsEntry("acks", "all").containsEntry("enable.idempotence", true);
-    }
 }

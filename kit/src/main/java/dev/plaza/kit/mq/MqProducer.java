@@ -95,6 +95,19 @@ public final class MqProducer implements AutoCloseable {
             throw new IllegalArgumentException("sendTimeout must be at least 100 ms, got " + sendTimeout);
         }
         String clientId = config.clientId() + "-producer-" + SEQ.incrementAndGet();
+        Map<String, Object> props = producerProperties(config, clientId, sendTimeout);
+        Producer<String, byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            throw MqErrors.unavailable("", "cannot create a kafka producer for " + config.bootstrap() + ": "
+                    + e.getMessage(), e);
+        }
+        return new MqProducer(producer, meters, otel, sendTimeout, clientId);
+    }
+
+    /** The client settings every Plaza producer runs with: durable (acks=all, idempotent) and bounded by the timeout. */
+    static Map<String, Object> producerProperties(KafkaConfig config, String clientId, Duration sendTimeout) {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, sendTimeout.toMillis());
         Map<String, Object> defaults = new HashMap<>();
         defaults.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -106,15 +119,7 @@ public final class MqProducer implements AutoCloseable {
         // the client requires delivery.timeout >= linger + request.timeout
         defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(timeoutMs - LINGER_MS, 1));
         defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
-        Map<String, Object> props = config.clientProperties(KafkaConfig.Kind.PRODUCER, defaults);
-        Producer<String, byte[]> producer;
-        try {
-            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        } catch (KafkaException e) {
-            throw MqErrors.unavailable("", "cannot create a kafka producer for " + config.bootstrap() + ": "
-                    + e.getMessage(), e);
-        }
-        return new MqProducer(producer, meters, otel, sendTimeout, clientId);
+        return config.clientProperties(KafkaConfig.Kind.PRODUCER, defaults);
     }
 
     /**

@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /** What needs no broker: configuration routing, record conversion, and failing fast when Kafka is unreachable. */
 class MqUnitTest {
+    @Test
+    void producerIsDurableAndIdempotent() {
+        var p = MqProducer.producerProperties(KafkaConfig.of("127.0.0.1:9092", "t"), "t-1", Duration.ofSeconds(5));
+        assertThat(p).containsEntry("acks", "all").containsEntry("enable.idempotence", true);
+    }
+
     /** Nothing listens on port 1: connections are refused at once and metadata never arrives. */
     private static final KafkaConfig UNREACHABLE = KafkaConfig.of("127.0.0.1:1", "unit");
 
