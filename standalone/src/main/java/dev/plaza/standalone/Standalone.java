@@ -7,6 +7,15 @@ import dev.plaza.account.server.AccountServer;
 import dev.plaza.api.account.v1.AccountGrpc;
 import dev.plaza.archive.server.ArchiveConfig;
 import dev.plaza.archive.server.ArchiveServer;
+import dev.plaza.api.archive.v1.ArchiveGrpc;
+import dev.plaza.api.comment.v1.CommentGrpc;
+import dev.plaza.comment.admin.server.AdminServer;
+import dev.plaza.comment.data.db.CommentDbConfig;
+import dev.plaza.comment.job.CommentJob;
+import dev.plaza.comment.server.CommentConfig;
+import dev.plaza.comment.server.CommentServer;
+import dev.plaza.kit.mq.KafkaConfig;
+import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.Engines;
@@ -33,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The all-in-one role: engines, then account and archive, then the HTTP edge, each a {@link Lifecycle} of one
+ * The all-in-one role: engines, then account, archive and the comment roles (service, job, admin), then the HTTP edge, each a {@link Lifecycle} of one
  * {@link App} so they stop in reverse. gRPC between the systems runs in-process with the same interceptors as over
  * the network.
  */
@@ -53,6 +62,10 @@ public final class Standalone {
     private Redis redis;
     private AccountServer account;
     private ArchiveServer archive;
+    private MqProducer commentProducer;
+    private CommentServer comment;
+    private CommentJob commentJob;
+    private AdminServer commentAdmin;
     private RpcServer rpc;
     private RpcClient channel;
     private HttpEdge edge;
@@ -71,7 +84,11 @@ public final class Standalone {
                 .add("account", Lifecycle.of("account", this::startAccount, () -> close(account)))
                 .add("rpc-channel", Lifecycle.of("rpc-channel", this::openChannel, this::closeChannel))
                 .add("archive", Lifecycle.of("archive", this::startArchive, () -> close(archive)))
+                .add("comment", Lifecycle.of("comment", this::startComment, this::stopComment))
                 .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
+                .add("comment-job", Lifecycle.of("comment-job", this::startCommentJob, () -> close(commentJob)))
+                .add("comment-admin", Lifecycle.of("comment-admin", this::startCommentAdmin,
+                        () -> close(commentAdmin)))
                 .add("demo", Lifecycle.of("demo", this::seedDemo, () -> { }))
                 .add("http", Lifecycle.of("http", this::startHttp, () -> close(edge)))
                 .shutdownTimeout(Duration.ofSeconds(30))
@@ -106,6 +123,15 @@ public final class Standalone {
 
     public AccountServer account() {
         return account;
+    }
+
+    public CommentServer comment() {
+        return comment;
+    }
+
+    /** The comment admin role, when it runs in this process. */
+    public AdminServer commentAdmin() {
+        return commentAdmin;
     }
 
     public void printBanner(PrintStream out) {
@@ -206,6 +232,7 @@ public final class Standalone {
                 .inProcess(IN_PROCESS)
                 .addService(account.grpcService())
                 .addService(archive.grpcService())
+                .addService(comment.grpcService())
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());
@@ -224,6 +251,57 @@ public final class Standalone {
         archive.start();
     }
 
+    private void startComment() {
+        KafkaConfig kafka = KafkaConfig.of(kafkaBootstrap(), "plaza-comment");
+        commentProducer = MqProducer.create(kafka, meters, tracing.openTelemetry());
+        CommentConfig cc = cfg.comment();
+        CommentDbConfig dbs = commentDb(cc.db());
+        comment = CommentServer.create(new CommentConfig(dbs, cc.workerId(), cc.eventPartitions(), cc.rpcTimeout(),
+                        cc.ownerTtl(), cc.memberTtl(), cc.limits(), cc.sensitive(), cc.job(), cc.admin()), redis,
+                AccountGrpc.newBlockingStub(channel), ArchiveGrpc.newBlockingStub(channel), commentProducer, kafka,
+                meters, clock);
+    }
+
+    private void stopComment() throws Exception {
+        try {
+            close(comment);
+        } finally {
+            close(commentProducer);
+        }
+    }
+
+    /** Each configured comment database, pointed at the embedded server when engines are embedded. */
+    private CommentDbConfig commentDb(CommentDbConfig configured) {
+        return new CommentDbConfig(configured.databases().stream().map(this::db).toList(), configured.subjectTables(),
+                configured.indexTables(), configured.contentTables(), configured.actionTables());
+    }
+
+    private void startCommentJob() {
+        CommentConfig cc = cfg.comment();
+        if (!cc.job().enabled()) {
+            return;
+        }
+        commentJob = comment.job(KafkaConfig.of(kafkaBootstrap(), "plaza-comment-job"),
+                cc.job().settings(cc.eventPartitions()), meters, tracing.openTelemetry());
+        commentJob.start();
+    }
+
+    /** Needs a search cluster: the embedded one, or {@code opensearch.url} when engines are external. */
+    private void startCommentAdmin() {
+        CommentConfig cc = cfg.comment();
+        String url = endpoints != null ? endpoints.opensearchUrl() : cfg.opensearch().url();
+        if (!cc.admin().enabled()) {
+            return;
+        }
+        if (url == null || url.isBlank()) {
+            log.warn("comment admin disabled: no OpenSearch (start the OPENSEARCH engine or set opensearch.url)");
+            return;
+        }
+        commentAdmin = AdminServer.create(cc.admin().config(commentDb(cc.db()), url, dataDir().resolve("comment-admin")),
+                comment.shards(), comment.events(), meters, clock);
+        commentAdmin.start();
+    }
+
     private void seedDemo() {
         if (!cfg.demo().enabled() || account.usecase().userCount() > 0) {
             return;
@@ -237,17 +315,22 @@ public final class Standalone {
     }
 
     private void startHttp() {
-        edge = HttpEdge.builder(cfg.http())
+        HttpEdge.Builder b = HttpEdge.builder(cfg.http())
                 .meterRegistry(meters)
                 .metricsScrape(() -> Metrics.scrape(meters))
                 .openTelemetry(tracing.openTelemetry())
                 .authenticator(new AccountAuthenticator(AccountGrpc.newBlockingStub(channel)))
                 .routes(account.httpRoutes())
                 .routes(archive.httpRoutes())
+                .routes(comment.httpRoutes(CommentGrpc.newBlockingStub(channel)))
                 .readiness("account-db", account.database()::isHealthy)
                 .readiness("archive-db", archive.database()::isHealthy)
-                .readiness("redis", redis::isHealthy)
-                .build();
+                .readiness("comment-db", comment::isHealthy)
+                .readiness("redis", redis::isHealthy);
+        if (commentAdmin != null) {
+            b.routes(commentAdmin.httpRoutes());
+        }
+        edge = b.build();
         edge.start();
     }
 

@@ -2,6 +2,7 @@ package dev.plaza.standalone;
 
 import dev.plaza.account.server.AccountConfig;
 import dev.plaza.archive.server.ArchiveConfig;
+import dev.plaza.comment.server.CommentConfig;
 import dev.plaza.kit.http.HttpEdgeConfig;
 import dev.plaza.kit.log.LogConfig;
 import dev.plaza.kit.redis.RedisConfig;
@@ -11,8 +12,8 @@ import java.util.List;
 
 /** Everything the all-in-one process reads; defaults in {@code plaza/standalone.yaml}, keys in docs/configuration.md. */
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
-                               RedisConfig redis, Kafka kafka, AccountConfig account, ArchiveConfig archive,
-                               Demo demo) {
+                               RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
+                               ArchiveConfig archive, CommentConfig comment, Demo demo) {
 
     /** @param port 0 keeps gRPC in-process only */
     public record Grpc(int port, Duration defaultTimeout) {
@@ -27,6 +28,10 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
     }
 
     public record Kafka(String bootstrap) {
+    }
+
+    /** @param url {@code http://host:port} of the search cluster (comment admin search) */
+    public record OpenSearch(String url) {
     }
 
     /** Seeds demo users (all with {@code password}) and videos into an empty install. */

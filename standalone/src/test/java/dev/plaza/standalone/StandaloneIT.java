@@ -2,6 +2,7 @@ package dev.plaza.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
@@ -12,6 +13,7 @@ import dev.plaza.kit.http.HttpTestClient;
 import dev.plaza.kit.http.HttpTestClient.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,15 +31,24 @@ class StandaloneIT {
     Path home;
 
     private Standalone start(String... extraSets) throws Exception {
+        return start(Optional.empty(), extraSets);
+    }
+
+    private Standalone start(Optional<Path> configFile, String... extraSets) throws Exception {
         List<String> sets = new ArrayList<>(List.of(
                 "http.port=0",
                 "engines.dataDir=data",
-                // OpenSearch and ZooKeeper have no user yet; leaving them out keeps the test JVM small
-                "engines.kinds=MARIADB,REDIS,KAFKA",
+                // ZooKeeper has no user yet; leaving it out keeps the machine lighter
+                "engines.kinds=MARIADB,REDIS,KAFKA,OPENSEARCH",
                 "account.bcryptCost=4",
+                // small tables: the default 650 cost create time and nothing here needs them
+                "comment.db.subjectTables=4",
+                "comment.db.indexTables=8",
+                "comment.db.contentTables=8",
+                "comment.db.actionTables=8",
                 "log.level=WARN"));
         sets.addAll(List.of(extraSets));
-        StandaloneConfig cfg = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), sets)
+        StandaloneConfig cfg = ConfigLoader.load(PlazaMain.DEFAULTS, configFile, Map.of(), sets)
                 .bind(StandaloneConfig.class);
         Standalone plaza = new Standalone(cfg, home);
         plaza.start();
@@ -48,6 +59,7 @@ class StandaloneIT {
     void servesTheProductAndKeepsDataAcrossRestarts() throws Exception {
         long mid;
         long aid;
+        long rpid;
         Standalone first = start();
         try {
             HttpTestClient http = HttpTestClient.local(first.httpPort());
@@ -74,9 +86,42 @@ class StandaloneIT {
             assertThat(view.data().path("owner").path("name").asText()).isEqualTo("neo");
             assertThat(view.data().path("cid").asLong()).isEqualTo(add.data().path("cid").asLong());
 
+            // comments: the new video's comment area opens through archive-events -> comment job; a post is visible
+            // to everyone once the job applied it; an admin finds it through the binlog-fed search
+            String adminToken = http.post("/x/passport/login").param("username", "admin")
+                    .param("password", "plaza-demo-2026").send().data().path("token").asText();
+            Answer post = http.post("/x/v2/reply/add").bearer(token).param("type", 1).param("oid", aid)
+                    .param("message", "first comment on Plaza <b>as text</b>").send();
+            assertThat(post.code()).as(post.toString()).isZero();
+            rpid = post.data().path("rpid").asLong();
+            long posted = rpid;
+            long videoAid = aid;
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Answer list = http.get("/x/v2/reply").param("type", 1).param("oid", videoAid).send();
+                assertThat(list.data().path("page").path("count").asInt()).as(list.toString()).isEqualTo(1);
+                assertThat(list.data().path("replies").path(0).path("rpid").asLong()).isEqualTo(posted);
+                assertThat(list.data().path("replies").path(0).path("content").path("message").asText())
+                        .isEqualTo("first comment on Plaza <b>as text</b>");
+            });
+            Answer like = http.post("/x/v2/reply/action").bearer(adminToken).param("type", 1).param("oid", aid)
+                    .param("rpid", rpid).param("action", 1).send();
+            assertThat(like.code()).as(like.toString()).isZero();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(http.get("/x/v2/reply")
+                    .param("type", 1).param("oid", videoAid).send().data().path("replies").path(0).path("like")
+                    .asInt()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Answer found = http.get("/x/admin/reply/search").bearer(adminToken).param("keyword", "Plaza")
+                        .param("oid", videoAid).send();
+                assertThat(found.code()).as(found.toString()).isZero();
+                assertThat(found.data().path("replies").path(0).path("rpid").asLong()).isEqualTo(posted);
+            });
+            assertThat(http.get("/x/admin/reply/search").bearer(token).param("keyword", "Plaza").send().code())
+                    .as("search is for admins only").isEqualTo(-403);
+
             String metrics = http.get("/metrics").send().body();
             assertThat(metrics).contains("route=\"/x/passport/login\"").contains("route=\"/x/archive/add\"")
-                    .contains("grpc_server_requests").contains("jvm_memory_used_bytes");
+                    .contains("route=\"/x/v2/reply/add\"").contains("grpc_server_requests")
+                    .contains("jvm_memory_used_bytes");
         } finally {
             first.stop();
         }
@@ -90,6 +135,10 @@ class StandaloneIT {
             assertThat(login.data().path("mid").asLong()).isEqualTo(mid);
             assertThat(http.get("/x/web-interface/view").param("aid", aid).send().data().path("title").asText())
                     .isEqualTo("Hello Plaza");
+            // the comment and its like survived the restart (tables, and the cache rebuilt or kept)
+            Answer list = http.get("/x/v2/reply").param("type", 1).param("oid", aid).send();
+            assertThat(list.data().path("replies").path(0).path("rpid").asLong()).as(list.toString()).isEqualTo(rpid);
+            assertThat(list.data().path("replies").path(0).path("like").asInt()).isEqualTo(1);
             // the demo seed ran once only
             assertThat(http.post("/x/passport/register").param("username", "alice").param("password", "another123")
                     .send().code()).isEqualTo(61001);
@@ -104,7 +153,18 @@ class StandaloneIT {
         try (Engines external = Engines.start(home.resolve("external"),
                 EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA))) {
             Endpoints e = external.endpoints();
-            Standalone plaza = start(
+            Path config = home.resolve("external.yaml");
+            Files.writeString(config, """
+                    comment:
+                      db:
+                        databases:
+                          - jdbcUrl: %s
+                            user: %s
+                            password: "%s"
+                            maxPoolSize: 4
+                            connectionTimeout: 2s
+                    """.formatted(e.jdbcUrl("ext_comment"), e.mariadbUser(), e.mariadbPassword()));
+            Standalone plaza = start(Optional.of(config),
                     "engines.embedded=false",
                     "redis.uri=" + e.redisUri(),
                     "kafka.bootstrap=" + e.kafkaBootstrap(),
@@ -117,6 +177,7 @@ class StandaloneIT {
                     "demo.enabled=false");
             try {
                 assertThat(Files.exists(home.resolve("data"))).as("no embedded engine started").isFalse();
+                assertThat(plaza.commentAdmin()).as("no search cluster configured: no admin role").isNull();
                 HttpTestClient http = HttpTestClient.local(plaza.httpPort());
                 assertThat(http.post("/x/passport/register").param("username", "ext_user")
                         .param("password", "external1").send().code()).isZero();
@@ -125,6 +186,12 @@ class StandaloneIT {
                      var rs = c.createStatement().executeQuery("SELECT username FROM account_user")) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo("ext_user");
+                }
+                try (var c = java.sql.DriverManager.getConnection(e.jdbcUrl("ext_comment"), e.mariadbUser(),
+                        e.mariadbPassword());
+                     var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM comment_shards")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).as("comment tables created in the configured database").isPositive();
                 }
             } finally {
                 plaza.stop();

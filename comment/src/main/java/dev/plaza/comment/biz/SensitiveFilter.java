@@ -61,16 +61,24 @@ public final class SensitiveFilter {
     }
 
     /**
+     * A filter over the words of a UTF-8 file ({@link #readList}).
+     *
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static SensitiveFilter load(Path file, Mode mode) {
+        return new SensitiveFilter(readList(file), mode);
+    }
+
+    /**
      * The words of a UTF-8 file, one per line; blank lines and lines starting with {@code #} are skipped.
      *
      * @throws UncheckedIOException when the file cannot be read (a configured list that is missing is an error, not
      *                              an empty list)
      */
-    public static SensitiveFilter load(Path file, Mode mode) {
+    public static List<String> readList(Path file) {
         try {
-            List<String> words = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            return new SensitiveFilter(words, mode);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the sensitive-word list " + file, e);
         }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ public final class MqTopics {
                 }
                 created = false;
             }
-            awaitLeaders(admin, topic, timeoutMs);
+            awaitLeaders(admin, topic, timeoutMs, System.nanoTime() + timeoutMs * 1_000_000L);
             if (created) {
                 LOG.info("created topic {} with {} partitions", topic, partitions);
             }
@@ -96,9 +97,25 @@ public final class MqTopics {
      * leader has opened the partition; an idempotent producer writing in that moment can get one batch refused
      * (NOT_LEADER) while a later one is accepted, and then the refused batch fails with OUT_OF_ORDER_SEQUENCE until
      * its delivery timeout. Listing the partitions' end offsets goes to the leaders, and the admin client retries it
-     * until they answer.
+     * until they answer. Right after creation the broker asked may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION,
+     * a retriable error the describe call does not retry by itself): ask again until {@code deadlineNanos}.
      */
-    private static void awaitLeaders(Admin admin, String topic, int timeoutMs)
+    private static void awaitLeaders(Admin admin, String topic, int timeoutMs, long deadlineNanos)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        while (true) {
+            try {
+                describeAndList(admin, topic, timeoutMs);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadlineNanos > 0) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static void describeAndList(Admin admin, String topic, int timeoutMs)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                 .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS).get(topic);

@@ -1,0 +1,140 @@
+package dev.plaza.comment.server;
+
+import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.api.archive.v1.ArchiveGrpc;
+import dev.plaza.api.comment.v1.CommentGrpc;
+import dev.plaza.comment.biz.CommentEvents;
+import dev.plaza.comment.biz.CommentReadUsecase;
+import dev.plaza.comment.biz.CommentUsecase;
+import dev.plaza.comment.biz.HotSubjects;
+import dev.plaza.comment.biz.Mentions;
+import dev.plaza.comment.data.cache.RedisCommentCache;
+import dev.plaza.comment.data.cache.RedisDuplicateGuard;
+import dev.plaza.comment.data.cache.RedisWriteLimiter;
+import dev.plaza.comment.data.db.CommentShards;
+import dev.plaza.comment.data.db.ShardedCommentReadRepo;
+import dev.plaza.comment.data.db.ShardedCommentStore;
+import dev.plaza.comment.data.mq.KafkaCommentEvents;
+import dev.plaza.comment.data.remote.GrpcMemberDirectory;
+import dev.plaza.comment.data.remote.GrpcSubjectDirectory;
+import dev.plaza.comment.job.CommentJob;
+import dev.plaza.comment.service.CommentGrpcService;
+import dev.plaza.comment.service.CommentHttpRoutes;
+import dev.plaza.kit.db.Database;
+import dev.plaza.kit.http.HttpRoutes;
+import dev.plaza.kit.id.Snowflake;
+import dev.plaza.kit.mq.KafkaConfig;
+import dev.plaza.kit.mq.MqProducer;
+import dev.plaza.kit.redis.Redis;
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+
+/**
+ * Wires the comment system's layers by hand: data (sharded tables, Redis, Kafka, the account and archive services)
+ * -> biz (read and write use cases) -> service (gRPC) and interface (HTTP routes over a gRPC stub). It also makes the
+ * job role over the same tables and cache. The host owns the transports, the Redis connection, the Kafka producer and
+ * the stubs; this server owns the database pools.
+ */
+public final class CommentServer implements AutoCloseable {
+    private final CommentShards shards;
+    private final ShardedCommentStore store;
+    private final ShardedCommentReadRepo repo;
+    private final RedisCommentCache cache;
+    private final CommentEvents events;
+    private final GrpcMemberDirectory members;
+    private final CommentReadUsecase reads;
+    private final CommentUsecase writes;
+    private final CommentGrpcService grpc;
+
+    private CommentServer(CommentShards shards, ShardedCommentStore store, ShardedCommentReadRepo repo,
+                          RedisCommentCache cache, CommentEvents events, GrpcMemberDirectory members,
+                          CommentReadUsecase reads, CommentUsecase writes) {
+        this.shards = shards;
+        this.store = store;
+        this.repo = repo;
+        this.cache = cache;
+        this.events = events;
+        this.members = members;
+        this.reads = reads;
+        this.writes = writes;
+        this.grpc = new CommentGrpcService(writes, reads);
+    }
+
+    /**
+     * Opens (and migrates) the comment databases, makes sure the event topic exists and builds the use cases.
+     * {@code redis}, the stubs and {@code producer} are shared and not closed here.
+     */
+    public static CommentServer create(CommentConfig cfg, Redis redis, AccountGrpc.AccountBlockingStub account,
+                                       ArchiveGrpc.ArchiveBlockingStub archive, MqProducer producer,
+                                       KafkaConfig kafka, MeterRegistry meters, Clock clock) {
+        MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
+        CommentShards shards = CommentShards.open(cfg.db(), registry);
+        try {
+            ShardedCommentStore store = new ShardedCommentStore(shards, clock);
+            ShardedCommentReadRepo repo = new ShardedCommentReadRepo(shards);
+            RedisCommentCache cache = new RedisCommentCache(redis, RedisCommentCache.Settings.defaults());
+            CommentEvents events = KafkaCommentEvents.create(producer, kafka, cfg.eventPartitions());
+            GrpcMemberDirectory members = new GrpcMemberDirectory(account, redis, cfg.rpcTimeout(), cfg.memberTtl());
+            CommentReadUsecase reads = new CommentReadUsecase(cache, repo, events,
+                    new GrpcSubjectDirectory(archive, cfg.rpcTimeout(), cfg.ownerTtl()),
+                    new HotSubjects(HotSubjects.Settings.defaults()), CommentReadUsecase.Settings.defaults(), clock);
+            CommentConfig.Limits limits = cfg.limits();
+            CommentUsecase writes = new CommentUsecase(reads, repo, events, new Mentions(members),
+                    cfg.sensitive().filter(),
+                    new RedisWriteLimiter(redis, "post", limits.posts(), limits.window()),
+                    new RedisWriteLimiter(redis, "action", limits.actions(), limits.window()),
+                    new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(cfg.workerId()), clock);
+            return new CommentServer(shards, store, repo, cache, events, members, reads, writes);
+        } catch (RuntimeException e) {
+            shards.close();
+            throw e;
+        }
+    }
+
+    /** The comment service (gRPC). */
+    public BindableService grpcService() {
+        return grpc;
+    }
+
+    /** The interface role's routes ({@code /x/v2/reply*}), calling the service through {@code service}. */
+    public HttpRoutes httpRoutes(CommentGrpc.CommentBlockingStub service) {
+        return new CommentHttpRoutes(service, members);
+    }
+
+    /** The job role over these tables and this cache; the caller starts and closes it. */
+    public CommentJob job(KafkaConfig kafka, CommentJob.Settings settings, MeterRegistry meters, OpenTelemetry otel) {
+        return CommentJob.create(store, repo, cache, kafka, settings, meters, otel);
+    }
+
+    /** The pools, for the admin role of the same process. */
+    public CommentShards shards() {
+        return shards;
+    }
+
+    /** The event publisher, for the admin role of the same process. */
+    public CommentEvents events() {
+        return events;
+    }
+
+    public CommentReadUsecase reads() {
+        return reads;
+    }
+
+    public CommentUsecase writes() {
+        return writes;
+    }
+
+    /** For readiness checks: every comment database answers. */
+    public boolean isHealthy() {
+        return shards.databases().stream().allMatch(Database::isHealthy);
+    }
+
+    /** Closes the database pools. */
+    @Override
+    public void close() {
+        shards.close();
+    }
+}
