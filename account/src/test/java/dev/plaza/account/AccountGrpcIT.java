@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.plaza.account.biz.LoginResult;
 import dev.plaza.account.biz.User;
 import dev.plaza.api.account.v1.GetProfileRequest;
+import dev.plaza.api.account.v1.GetProfilesByNamesRequest;
 import dev.plaza.api.account.v1.GetProfilesRequest;
 import dev.plaza.api.account.v1.ResolveTokenReply;
 import dev.plaza.api.account.v1.ResolveTokenRequest;
@@ -72,6 +73,13 @@ class AccountGrpcIT {
         var many = stack.stub().getProfiles(GetProfilesRequest.newBuilder()
                 .addAllMids(List.of(a.mid(), b.mid(), 987_654_321L)).build());
         assertThat(many.getProfilesMap()).containsOnlyKeys(a.mid(), b.mid());
+
+        // by name, case-insensitive, keyed as asked; unknown names left out (how comment mentions resolve)
+        var named = stack.stub().getProfilesByNames(GetProfilesByNamesRequest.newBuilder()
+                .addAllNames(List.of("PROF_A", "prof_b", "nobody_here")).build());
+        assertThat(named.getProfilesMap()).containsOnlyKeys("PROF_A", "prof_b");
+        assertThat(named.getProfilesMap().get("PROF_A").getMid()).isEqualTo(a.mid());
+        assertThat(named.getProfilesMap().get("prof_b").getName()).isEqualTo("prof_b");
 
         PlazaError nf = GrpcErrors.fromThrowable(catchThrowable(() ->
                 stack.stub().getProfile(GetProfileRequest.newBuilder().setMid(987_654_321L).build())));

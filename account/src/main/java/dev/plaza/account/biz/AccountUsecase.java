@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -98,6 +101,32 @@ public final class AccountUsecase {
             throw PlazaError.badRequest("BATCH_TOO_LARGE", "at most " + MAX_BATCH + " mids per call");
         }
         return users.findByMids(mids);
+    }
+
+    /**
+     * Users by name, keyed by the names as asked (names compare case-insensitively); unknown names are left out.
+     * Blank names are ignored.
+     */
+    public Map<String, User> profilesByNames(Collection<String> names) {
+        if (names.size() > MAX_BATCH) {
+            throw PlazaError.badRequest("BATCH_TOO_LARGE", "at most " + MAX_BATCH + " names per call");
+        }
+        List<String> asked = names.stream().filter(n -> n != null && !n.isBlank()).distinct().toList();
+        if (asked.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, User> byFolded = new HashMap<>();
+        for (User u : users.findByUsernames(asked)) {
+            byFolded.put(u.username().toLowerCase(Locale.ROOT), u);
+        }
+        Map<String, User> out = new HashMap<>();
+        for (String name : asked) {
+            User u = byFolded.get(name.toLowerCase(Locale.ROOT));
+            if (u != null) {
+                out.put(name, u);
+            }
+        }
+        return out;
     }
 
     public void setAdmin(long mid, boolean admin) {

@@ -1,6 +1,7 @@
 package dev.plaza.account.biz;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ public interface UserRepo {
     Optional<User> findByMid(long mid);
 
     Map<Long, User> findByMids(Collection<Long> mids);
+
+    /** The users with these names (compared case-insensitively), as stored; unknown names are left out. */
+    List<User> findByUsernames(Collection<String> usernames);
 
     /** Returns false when there is no such user. */
     boolean setAdmin(long mid, boolean admin);

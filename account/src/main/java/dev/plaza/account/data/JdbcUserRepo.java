@@ -10,8 +10,10 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -91,6 +93,30 @@ public final class JdbcUserRepo implements UserRepo {
                     while (rs.next()) {
                         User u = map(rs);
                         out.put(u.mid(), u);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<User> findByUsernames(Collection<String> usernames) {
+        if (usernames.isEmpty()) {
+            return List.of();
+        }
+        String marks = usernames.stream().map(m -> "?").collect(Collectors.joining(","));
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM account_user WHERE username IN (" + marks + ")")) {
+                int i = 1;
+                for (String name : usernames) {
+                    ps.setString(i++, name);
+                }
+                List<User> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
                     }
                 }
                 return out;

@@ -4,6 +4,8 @@ import dev.plaza.account.biz.AccountUsecase;
 import dev.plaza.account.biz.User;
 import dev.plaza.api.account.v1.AccountGrpc;
 import dev.plaza.api.account.v1.GetProfileRequest;
+import dev.plaza.api.account.v1.GetProfilesByNamesReply;
+import dev.plaza.api.account.v1.GetProfilesByNamesRequest;
 import dev.plaza.api.account.v1.GetProfilesReply;
 import dev.plaza.api.account.v1.GetProfilesRequest;
 import dev.plaza.api.account.v1.Profile;
@@ -44,6 +46,15 @@ public final class AccountGrpcService extends AccountGrpc.AccountImplBase {
         Map<Long, User> users = usecase.profiles(request.getMidsList());
         GetProfilesReply.Builder reply = GetProfilesReply.newBuilder();
         users.forEach((mid, u) -> reply.putProfiles(mid, toProfile(u)));
+        out.onNext(reply.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void getProfilesByNames(GetProfilesByNamesRequest request, StreamObserver<GetProfilesByNamesReply> out) {
+        Map<String, User> users = usecase.profilesByNames(request.getNamesList());
+        GetProfilesByNamesReply.Builder reply = GetProfilesByNamesReply.newBuilder();
+        users.forEach((name, u) -> reply.putProfiles(name, toProfile(u)));
         out.onNext(reply.build());
         out.onCompleted();
     }

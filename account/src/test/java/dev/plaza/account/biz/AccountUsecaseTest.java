@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -150,6 +151,12 @@ class AccountUsecaseTest {
             Map<Long, User> out = new HashMap<>();
             mids.forEach(m -> findByMid(m).ifPresent(u -> out.put(m, u)));
             return out;
+        }
+
+        @Override
+        public List<User> findByUsernames(Collection<String> usernames) {
+            return byMid.values().stream()
+                    .filter(u -> usernames.stream().anyMatch(n -> n.equalsIgnoreCase(u.username()))).toList();
         }
 
         @Override

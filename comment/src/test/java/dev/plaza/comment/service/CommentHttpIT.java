@@ -533,8 +533,8 @@ class CommentHttpIT {
     @Test
     void mentionsResolveToMembers() {
         long oid = stack.video(uploader, "mentions");
-        // names resolve through the comment system's name index: bob is in it once a comment of his was shown
-        // (here the answer to his post); the uploader is looked up as the thread's owner when alice posts
+        // bob is in the comment system's name index once a comment of his was shown (the answer to his post);
+        // the uploader is looked up as the thread's owner; unknown names stay plain text
         post(bob, oid, "hello");
         Answer a = add(alice, oid, "@bob_c @uploader_up @nobody_here hi").send();
         assertThat(a.code()).as(a.toString()).isZero();
@@ -544,6 +544,18 @@ class CommentHttpIT {
         assertThat(members.get(1).path("uname").asText()).isEqualTo("uploader_up");
         assertThat(events.published.getLast().event().getPost().getAtMidsList())
                 .containsExactly(bob.user().mid(), uploader.user().mid());
+    }
+
+    @Test
+    void mentionsResolveUsersTheCommentSystemHasNeverSeen() {
+        long oid = stack.video(uploader, "mentions of strangers");
+        stack.user("Quiet_Carol"); // registered, never posted, never shown: not in the name index
+        Answer a = add(alice, oid, "thanks @quiet_carol").send();
+        assertThat(a.code()).as(a.toString()).isZero();
+        JsonNode members = a.data().path("reply").path("content").path("members");
+        assertThat(members.size()).as(a.toString()).isEqualTo(1);
+        assertThat(members.get(0).path("uname").asText()).isEqualTo("Quiet_Carol");
+        assertThat(a.data().path("reply").path("content").path("message").asText()).isEqualTo("thanks @quiet_carol");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.plaza.comment.data.remote;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.api.account.v1.GetProfilesByNamesReply;
+import dev.plaza.api.account.v1.GetProfilesByNamesRequest;
 import dev.plaza.api.account.v1.GetProfilesReply;
 import dev.plaza.api.account.v1.GetProfilesRequest;
 import dev.plaza.api.account.v1.Profile;
@@ -29,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * process for {@code ttl}. When the account service fails, the members are left out (shown unnamed) rather than
  * failing the page.
  *
- * <p>Names to mids: the account service has no look-up by name, so every profile this directory fetches is also
- * written to a shared name index in Redis ({@code c:u:n:{lower-cased name}} -> mid, 30 days), and mentions resolve
- * through it. A user can therefore be mentioned once the comment system has shown or fetched them (any comment of
- * theirs was listed, or they are the video's owner or the author answered: the write path warms those first).
+ * <p>Names to mids: first the shared name index in Redis ({@code c:u:n:{lower-cased name}} -> mid, 30 days), which
+ * every profile this directory fetches is written to; names not there are asked from the account service
+ * ({@code GetProfilesByNames}) and indexed in turn. Unknown names stay plain text; when the account service fails,
+ * the names found so far are used (a mention is never worth failing a post).
  */
 public final class GrpcMemberDirectory implements MemberDirectory {
     private static final Logger log = LoggerFactory.getLogger(GrpcMemberDirectory.class);
@@ -112,14 +114,35 @@ public final class GrpcMemberDirectory implements MemberDirectory {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("name index unreadable, mentions stay plain text: {}", e.toString());
-            return Map.of();
+            log.warn("name index unreadable, asking the account service: {}", e.toString());
+            byKey.clear();
         }
         Map<String, Long> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
         for (String name : asked) {
             String v = byKey.get(nameKey(name));
             if (v != null) {
                 out.put(name, Long.parseLong(v));
+            } else {
+                missing.add(name);
+            }
+        }
+        for (int from = 0; from < missing.size(); from += CHUNK) {
+            List<String> chunk = missing.subList(from, Math.min(missing.size(), from + CHUNK));
+            try {
+                GetProfilesByNamesReply reply = account.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .getProfilesByNames(GetProfilesByNamesRequest.newBuilder().addAllNames(chunk).build());
+                List<Member> fetched = new ArrayList<>();
+                reply.getProfilesMap().forEach((name, p) -> {
+                    Member m = new Member(p.getMid(), p.getName(), p.getFace());
+                    cache.put(m.mid(), m);
+                    out.put(name, m.mid());
+                    fetched.add(m);
+                });
+                index(fetched);
+            } catch (StatusRuntimeException e) {
+                log.warn("account GetProfilesByNames failed for {} names, mentions stay plain text: {}",
+                        chunk.size(), e.getStatus());
             }
         }
         return out;
