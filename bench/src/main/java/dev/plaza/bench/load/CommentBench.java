@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>trivial: {@code GET /x/ping};</li>
  *   <li>read: {@code GET /x/v2/reply} page 1 of a video with a full page of comments, cache warm;</li>
- *   <li>write: {@code POST /x/v2/reply/add} from many users;</li>
- *   <li>post-to-visible: post, then poll the time-sorted list until the new rpid is on page 1.</li>
+ *   <li>write: {@code POST /x/v2/reply/add} from many users, to one video (a hot subject: its events are applied in
+ *   order, one partition) and spread over {@code --videos}; then how fast the job applied them;</li>
+ *   <li>post-to-visible: post, then poll the time-sorted list until the new rpid is on page 1; on an idle server and
+ *   with background load.</li>
  * </ol>
  * Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.load.CommentBench [--port 8080]
- * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200]}. Start Plaza with write limits that
+ * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200] [--videos 20]}. Start Plaza with write limits that
  * suit a load test (see docs/benchmarks.md).
  */
 public final class CommentBench {
@@ -31,7 +33,8 @@ public final class CommentBench {
 
     private final String host;
     private final int port;
-    private final HttpLoad.Connection admin;
+    private final int backgroundSeconds = 30;
+    private HttpLoad.Connection admin;
 
     private CommentBench(String host, int port) {
         this.host = host;
@@ -48,10 +51,12 @@ public final class CommentBench {
         Duration warmup = Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup", "5")));
         int users = Integer.parseInt(a.getOrDefault("users", "200"));
         int samples = Integer.parseInt(a.getOrDefault("samples", "200"));
-        new CommentBench(host, port).run(connections, warmup, seconds, users, samples);
+        int videos = Integer.parseInt(a.getOrDefault("videos", "20"));
+        new CommentBench(host, port).run(connections, warmup, seconds, users, samples, videos);
     }
 
-    private void run(int connections, Duration warmup, Duration duration, int userCount, int samples) throws Exception {
+    private void run(int connections, Duration warmup, Duration duration, int userCount, int samples, int spreadVideos)
+            throws Exception {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < userCount; i++) {
@@ -69,29 +74,107 @@ public final class CommentBench {
         String listPath = "/x/v2/reply?type=1&oid=" + aid + "&pn=1&ps=20&sort=0";
         waitUntil(() -> call("GET", listPath, null, null).path("data").path("page").path("count").asInt() >= 40);
         call("GET", listPath, null, null);
-        System.out.printf("video aid=%d, %d users, %d connections, %s warm-up, %s measured%n%n", aid, userCount,
-                connections, warmup, duration);
+        List<Long> spread = new ArrayList<>();
+        for (int v = 0; v < spreadVideos; v++) {
+            spread.add(call("POST", "/x/archive/add", form("title", "bench spread " + runId + " " + v, "duration", "60",
+                    "media_url", "https://media.example/bench.mp4"), tokens.get(v % tokens.size()))
+                    .path("data").path("aid").asLong());
+        }
+        System.out.printf("video aid=%d (+%d spread videos), %d users, %d connections, %s warm-up, %s measured%n%n",
+                aid, spreadVideos, userCount, connections, warmup, duration);
+        System.out.println(HttpLoad.Result.header());
 
         HttpLoad.Result trivial = HttpLoad.run("GET /x/ping (trivial)", host, port, connections, warmup, duration,
                 i -> HttpLoad.Request.get("/x/ping"), CommentBench::codeZero);
+        System.out.println(trivial.row(trivial.throughput()));
         HttpLoad.Result read = HttpLoad.run("GET /x/v2/reply page 1 (warm)", host, port, connections, warmup, duration,
                 i -> HttpLoad.Request.get(listPath), CommentBench::codeZero);
-        AtomicLong seq = new AtomicLong();
-        HttpLoad.Result write = HttpLoad.run("POST /x/v2/reply/add", host, port, connections, warmup, duration,
-                i -> new HttpLoad.Request("POST", "/x/v2/reply/add", FORM,
-                        form("type", "1", "oid", Long.toString(aid), "message",
-                                "load " + runId + " " + seq.incrementAndGet()),
-                        tokens.get(i % tokens.size())),
-                CommentBench::codeZero);
-
-        double[] visible = postToVisible(aid, tokens, samples, runId);
-        System.out.println(HttpLoad.Result.header());
-        System.out.println(trivial.row(trivial.throughput()));
         System.out.println(read.row(trivial.throughput()));
-        System.out.println(write.row(trivial.throughput()));
-        System.out.printf("%npost-to-visible (time-sorted page 1), %d samples: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
-                + " max %.1f ms%n", visible.length, pct(visible, 0.5), pct(visible, 0.9), pct(visible, 0.99),
-                visible.length == 0 ? 0 : visible[visible.length - 1]);
+
+        AtomicLong seq = new AtomicLong();
+        List<String> drains = new ArrayList<>();
+        long[] before = totalCount(List.of(aid));
+        long t0 = System.nanoTime();
+        HttpLoad.Result hot = HttpLoad.run("POST /x/v2/reply/add, one video", host, port, connections, warmup, duration,
+                i -> postRequest(aid, tokens.get(i % tokens.size()), runId, seq.incrementAndGet()),
+                CommentBench::codeZero);
+        System.out.println(hot.row(trivial.throughput()));
+        drains.add(drain("one video", List.of(aid), before, t0));
+
+        before = totalCount(spread);
+        t0 = System.nanoTime();
+        HttpLoad.Result wide = HttpLoad.run("POST /x/v2/reply/add, " + spreadVideos + " videos", host, port, connections,
+                warmup, duration,
+                i -> postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
+                        seq.incrementAndGet()),
+                CommentBench::codeZero);
+        System.out.println(wide.row(trivial.throughput()));
+        drains.add(drain(spreadVideos + " videos", spread, before, t0));
+        System.out.println();
+        drains.forEach(System.out::println);
+
+        double[] idle = postToVisible(aid, tokens, samples, runId + "i");
+        printVisible("idle", idle);
+        // the same, while 16 other connections keep posting to the spread videos and reading the hot one
+        AtomicLong bg = new AtomicLong();
+        Thread background = Thread.ofPlatform().start(() -> {
+            try {
+                HttpLoad.run("background", host, port, 16, Duration.ZERO, Duration.ofSeconds(backgroundSeconds),
+                        i -> i % 2 == 0 ? HttpLoad.Request.get(listPath)
+                                : postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
+                                bg.incrementAndGet()),
+                        CommentBench::codeZero);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(1000);
+        double[] busy = postToVisible(aid, tokens, samples, runId + "b");
+        printVisible("under background load (16 connections: reads of this video, posts to others)", busy);
+        background.join();
+    }
+
+    private static HttpLoad.Request postRequest(long aid, String token, String runId, long n) {
+        return new HttpLoad.Request("POST", "/x/v2/reply/add", FORM,
+                form("type", "1", "oid", Long.toString(aid), "message", "load " + runId + " " + n), token);
+    }
+
+    private static void printVisible(String what, double[] v) {
+        System.out.printf("post-to-visible (time-sorted page 1), %s, %d samples: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms%n", what, v.length, pct(v, 0.5), pct(v, 0.9), pct(v, 0.99),
+                v.length == 0 ? 0 : v[v.length - 1]);
+    }
+
+    /** Sum of the videos' comment counts (all visible comments). */
+    private long[] totalCount(List<Long> aids) throws IOException {
+        long sum = 0;
+        for (long a : aids) {
+            sum += call("GET", "/x/v2/reply/count?type=1&oid=" + a, null, null).path("data").path("count").asLong();
+        }
+        return new long[] {sum};
+    }
+
+    /**
+     * Waits until the job has applied every accepted post (the counts stop moving for 3 s) and reports the job's
+     * apply rate over the whole write run: posts applied / (time from the run's start to the last one applied).
+     */
+    private String drain(String what, List<Long> aids, long[] before, long startNanos) throws Exception {
+        admin.closeQuietly();
+        admin = new HttpLoad.Connection(host, port);
+        long last = totalCount(aids)[0];
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() - lastChange < 3_000_000_000L) {
+            Thread.sleep(200);
+            long now = totalCount(aids)[0];
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        long applied = last - before[0];
+        double seconds = (lastChange - startNanos) / 1e9;
+        return String.format("job, %s: %,d posts applied in %.1f s after the write run started: %,.0f posts/s",
+                what, applied, seconds, applied / seconds);
     }
 
     /** Posts one comment at a time and polls page 1 of the time order until it shows; milliseconds per sample. */
@@ -133,9 +216,21 @@ public final class CommentBench {
         return r.path("data").path("rpid").asLong();
     }
 
+    /** One call on the set-up connection; a GET is retried once on a fresh connection (the server closes idle ones). */
     private JsonNode call(String method, String path, String formBody, String authorization) throws IOException {
-        HttpLoad.Response resp = admin.send(new HttpLoad.Request(method, path, formBody == null ? null : FORM, formBody,
-                authorization), host + ":" + port);
+        HttpLoad.Request r = new HttpLoad.Request(method, path, formBody == null ? null : FORM, formBody,
+                authorization);
+        HttpLoad.Response resp;
+        try {
+            resp = admin.send(r, host + ":" + port);
+        } catch (IOException e) {
+            admin.closeQuietly();
+            admin = new HttpLoad.Connection(host, port);
+            if (!method.equals("GET")) {
+                throw e;
+            }
+            resp = admin.send(r, host + ":" + port);
+        }
         return JSON.readTree(resp.body());
     }
 

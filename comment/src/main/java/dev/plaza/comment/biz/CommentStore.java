@@ -17,6 +17,21 @@ public interface CommentStore {
      */
     PostOutcome applyPost(NewReply reply, long ownerMid);
 
+    /**
+     * Several posts to one subject, with the effect of {@link #applyPost} on each in order, in one transaction (one
+     * commit instead of one per post: a hot subject's burst is written at the speed of the database's statements,
+     * not of its log flushes). A post that can never apply (a bad thread, a bad field) is refused in its slot and the
+     * others still apply; a failure of the database fails the whole call and nothing of it is committed.
+     *
+     * @param replies posts of subject {@code key}, in the order they were accepted
+     * @return one attempt per post, in the same order
+     */
+    List<PostAttempt> applyPosts(SubjectKey key, List<NewReply> replies, long ownerMid);
+
+    /** What became of one post of {@link #applyPosts}: its outcome, or the permanent error that refused it. */
+    record PostAttempt(PostOutcome outcome, dev.plaza.kit.errors.PlazaError refused) {
+    }
+
     record NewReply(long rpid, SubjectKey key, long mid, long root, long parent, String message, List<Long> atMids,
                     String ip, String platform, String device, int state, java.time.Instant ctime) {
     }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The comment job role: one Kafka consumer in group {@value #GROUP} on {@value #TOPIC} (the service's events, keyed
  * by subject, so one subject's events are applied in order) and {@value #ARCHIVE_TOPIC} (a new video opens its
- * comment area), handing each event to the {@link JobUsecase}. At least once, offsets committed after the effect
+ * comment area), handing each partition's polled events to the {@link JobUsecase} together, so that a burst of posts
+ * to one subject is written in one transaction. At least once, offsets committed after the effect
  * ({@link MqConsumer}); a failure (database away) retries the same event with backoff, forever, holding back only
  * its partition. Undecodable records are logged and skipped: retrying cannot fix them.
  *
@@ -42,13 +44,17 @@ public final class CommentJob implements Lifecycle, AutoCloseable {
      *                          (default 4, the catalog's own default)
      * @param maxPollRecords    records per poll (default 200)
      * @param closeTimeout      how long {@link #close()} waits for the event in hand (default 10 s)
+     * @param concurrency       partitions handled at the same time (default 4; one partition's events never are)
      * @param usecase           read-ahead of rebuilds
      */
     public record Settings(int eventPartitions, int archivePartitions, int maxPollRecords, Duration closeTimeout,
-                           JobUsecase.Settings usecase) {
+                           int concurrency, JobUsecase.Settings usecase) {
         public Settings {
             if (eventPartitions < 1 || archivePartitions < 1 || maxPollRecords < 1) {
                 throw new IllegalArgumentException("partitions and maxPollRecords must be positive");
+            }
+            if (concurrency < 1 || concurrency > 64) {
+                throw new IllegalArgumentException("concurrency must be 1 to 64");
             }
             if (closeTimeout == null || closeTimeout.isNegative() || closeTimeout.isZero()) {
                 throw new IllegalArgumentException("closeTimeout must be positive");
@@ -59,7 +65,7 @@ public final class CommentJob implements Lifecycle, AutoCloseable {
         }
 
         public static Settings defaults() {
-            return new Settings(8, 4, 200, Duration.ofSeconds(10), JobUsecase.Settings.defaults());
+            return new Settings(8, 4, 200, Duration.ofSeconds(10), 4, JobUsecase.Settings.defaults());
         }
     }
 
@@ -78,8 +84,9 @@ public final class CommentJob implements Lifecycle, AutoCloseable {
                 .description("records on the job's topics that could not be decoded and were skipped")
                 .register(meters);
         this.consumer = MqConsumer.builder(kafka, GROUP, List.of(TOPIC, ARCHIVE_TOPIC))
-                .handler(this::handle)
+                .batchHandler(this::handle)
                 .maxPollRecords(settings.maxPollRecords())
+                .concurrency(settings.concurrency())
                 .closeTimeout(settings.closeTimeout())
                 .meterRegistry(meters)
                 .openTelemetry(otel)
@@ -134,30 +141,35 @@ public final class CommentJob implements Lifecycle, AutoCloseable {
         return consumer;
     }
 
-    private void handle(MqRecord r) {
-        if (r.value() == null) {
-            skip(r, "no value");
-            return;
-        }
-        if (ARCHIVE_TOPIC.equals(r.topic())) {
-            ArchiveEvent e;
-            try {
-                e = ArchiveEvent.parseFrom(r.value());
-            } catch (InvalidProtocolBufferException ex) {
-                skip(r, "not an ArchiveEvent: " + ex.getMessage());
-                return;
+    /**
+     * One partition's polled records: archive events one by one, comment events together ({@link
+     * JobUsecase#applyAll}: a subject's consecutive posts share a transaction). Throwing offers the whole list again.
+     */
+    private void handle(List<MqRecord> records) {
+        List<CommentEvent> events = new ArrayList<>(records.size());
+        for (MqRecord r : records) {
+            if (r.value() == null) {
+                skip(r, "no value");
+            } else if (ARCHIVE_TOPIC.equals(r.topic())) {
+                ArchiveEvent e;
+                try {
+                    e = ArchiveEvent.parseFrom(r.value());
+                } catch (InvalidProtocolBufferException ex) {
+                    skip(r, "not an ArchiveEvent: " + ex.getMessage());
+                    continue;
+                }
+                usecase.apply(e);
+            } else {
+                try {
+                    events.add(CommentEvent.parseFrom(r.value()));
+                } catch (InvalidProtocolBufferException ex) {
+                    skip(r, "not a CommentEvent: " + ex.getMessage());
+                }
             }
-            usecase.apply(e);
-            return;
         }
-        CommentEvent e;
-        try {
-            e = CommentEvent.parseFrom(r.value());
-        } catch (InvalidProtocolBufferException ex) {
-            skip(r, "not a CommentEvent: " + ex.getMessage());
-            return;
+        if (!events.isEmpty()) {
+            usecase.applyAll(events);
         }
-        usecase.apply(e);
     }
 
     private void skip(MqRecord r, String why) {

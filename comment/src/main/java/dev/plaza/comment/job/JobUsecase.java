@@ -27,9 +27,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +131,110 @@ public final class JobUsecase {
             throw err;
         }
         count(kind, result);
+    }
+
+    /**
+     * Applies events in order, with the effect of {@link #apply(CommentEvent)} on each, but consecutive posts to one
+     * subject are written in one transaction ({@link CommentStore#applyPosts}) and their cache updates are merged.
+     * Order holds per subject (what the job promises: Kafka keys by subject); a subject's posts are held back only
+     * until another kind of event of the same subject arrives or the list ends. Throwing means none or some of the
+     * events were applied; offering the same list again is safe (every step is idempotent).
+     */
+    public void applyAll(List<CommentEvent> events) {
+        Map<SubjectKey, List<PostEvent>> pending = new LinkedHashMap<>();
+        Map<SubjectKey, List<Long>> times = new HashMap<>();
+        for (CommentEvent e : events) {
+            if (e.getEventCase() == CommentEvent.EventCase.POST) {
+                PostEvent p = e.getPost();
+                SubjectKey key = new SubjectKey(p.getType(), p.getOid());
+                pending.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+                times.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getEventTime());
+                continue;
+            }
+            SubjectKey key = subjectOf(e);
+            if (key == null) {
+                pending.forEach((k, posts) -> posts(k, posts, times.get(k)));
+                pending.clear();
+            } else if (pending.containsKey(key)) {
+                posts(key, pending.remove(key), times.remove(key));
+            }
+            apply(e);
+        }
+        pending.forEach((k, posts) -> posts(k, posts, times.get(k)));
+    }
+
+    /** The subject an event is about, or null when it has none (malformed). */
+    private static SubjectKey subjectOf(CommentEvent e) {
+        return switch (e.getEventCase()) {
+            case POST -> new SubjectKey(e.getPost().getType(), e.getPost().getOid());
+            case ACTION -> new SubjectKey(e.getAction().getType(), e.getAction().getOid());
+            case DELETE -> new SubjectKey(e.getDelete().getType(), e.getDelete().getOid());
+            case PIN -> new SubjectKey(e.getPin().getType(), e.getPin().getOid());
+            case CLOSE -> new SubjectKey(e.getClose().getType(), e.getClose().getOid());
+            case REBUILD -> new SubjectKey(e.getRebuild().getType(), e.getRebuild().getOid());
+            case MODERATE -> new SubjectKey(e.getModerate().getType(), e.getModerate().getOid());
+            case EVENT_NOT_SET -> null;
+        };
+    }
+
+    /** A subject's consecutive posts: one store call, then the cache in as few steps as the posts allow. */
+    private void posts(SubjectKey key, List<PostEvent> posts, List<Long> eventTimes) {
+        if (posts.size() == 1) {
+            apply(CommentEvent.newBuilder().setPost(posts.getFirst()).setEventTime(eventTimes.getFirst()).build());
+            return;
+        }
+        List<CommentStore.NewReply> replies = new ArrayList<>(posts.size());
+        long owner = 0;
+        for (int i = 0; i < posts.size(); i++) {
+            PostEvent p = posts.get(i);
+            long t = eventTimes.get(i);
+            replies.add(new CommentStore.NewReply(p.getRpid(), key, p.getMid(), p.getRoot(), p.getParent(),
+                    p.getMessage(), p.getAtMidsList(), p.getIp(), p.getPlatform(), p.getDevice(), p.getState(),
+                    t > 0 ? Instant.ofEpochMilli(t) : clock.instant()));
+            owner = owner == 0 ? p.getOwnerMid() : owner;
+        }
+        List<CommentStore.PostAttempt> attempts;
+        try {
+            attempts = store.applyPosts(key, replies, owner);
+        } catch (RuntimeException err) {
+            count("post", "failed", posts.size());
+            throw err;
+        }
+        List<Reply> stored = new ArrayList<>();
+        Subject subject = null;
+        for (int i = 0; i < attempts.size(); i++) {
+            CommentStore.PostAttempt a = attempts.get(i);
+            if (a.refused() != null) {
+                drop("post", a.refused().reason() + ": " + a.refused().getMessage(),
+                        CommentEvent.newBuilder().setPost(posts.get(i)).build());
+                continue;
+            }
+            stored.add(a.outcome().reply());
+            subject = a.outcome().subject();
+            count("post", a.outcome().created() ? "applied" : "duplicate");
+        }
+        if (stored.isEmpty()) {
+            return;
+        }
+        Subject after = subject;
+        cacheStep(key, () -> {
+            cache.putReplies(stored);
+            Set<Long> roots = new LinkedHashSet<>();
+            for (Reply r : stored) {
+                ReplyIndex idx = r.index();
+                if (!ReplyState.visible(idx.state())) {
+                    continue;
+                }
+                if (idx.isRoot()) {
+                    cache.upsertRoot(idx);
+                } else {
+                    cache.appendReply(idx);
+                    roots.add(idx.root());
+                }
+            }
+            roots.forEach(root -> refreshRoot(key, root));
+            cache.putSubject(after);
+        });
     }
 
     /** A video was created: its comment area exists from now on, owned by the uploader. */
@@ -352,7 +460,11 @@ public final class JobUsecase {
     }
 
     private void count(String kind, String result) {
+        count(kind, result, 1);
+    }
+
+    private void count(String kind, String result, int n) {
         Counter.builder("comment.job.events").description("comment events handled by the job")
-                .tag("kind", kind).tag("result", result).register(meters).increment();
+                .tag("kind", kind).tag("result", result).register(meters).increment(n);
     }
 }

@@ -49,11 +49,15 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
     /**
      * @param enabled        run the job (Kafka consumer) in this process
      * @param maxPollRecords events taken per poll
+     * @param concurrency    partitions applied at the same time (events of one subject never are)
      */
-    public record Job(boolean enabled, int maxPollRecords) {
+    public record Job(boolean enabled, int maxPollRecords, int concurrency) {
         public Job {
             if (maxPollRecords < 1 || maxPollRecords > 10_000) {
                 throw new IllegalArgumentException("comment.job.maxPollRecords must be 1 to 10000");
+            }
+            if (concurrency < 1 || concurrency > 64) {
+                throw new IllegalArgumentException("comment.job.concurrency must be 1 to 64");
             }
         }
 
@@ -61,7 +65,7 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
         public CommentJob.Settings settings(int eventPartitions) {
             CommentJob.Settings d = CommentJob.Settings.defaults();
             return new CommentJob.Settings(eventPartitions, d.archivePartitions(), maxPollRecords, d.closeTimeout(),
-                    d.usecase());
+                    concurrency, d.usecase());
         }
     }
 
@@ -131,7 +135,7 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
     public static CommentConfig defaults(CommentDbConfig db) {
         return new CommentConfig(db, 1, 8, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(30),
                 Limits.defaults(), new Sensitive(SensitiveFilter.Mode.REJECT, List.of(), Optional.empty()),
-                new Job(true, 200), new Admin(true, "plaza-comments", true, 0, true, 1, 0));
+                new Job(true, 200, 4), new Admin(true, "plaza-comments", true, 0, true, 1, 0));
     }
 
     private static void positive(String key, Duration d) {

@@ -58,7 +58,7 @@ import org.junit.jupiter.api.TestInstance;
 @RequiresEngines({EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommentJobIT {
-    static final CommentJob.Settings SMALL_POLLS = new CommentJob.Settings(8, 4, 10, Duration.ofSeconds(5),
+    static final CommentJob.Settings SMALL_POLLS = new CommentJob.Settings(8, 4, 10, Duration.ofSeconds(5), 4,
             new JobUsecase.Settings(1000, 2000, 20));
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int REDIS_DB = 11;

@@ -80,6 +80,16 @@ public final class JobChildMain {
             return out;
         }
 
+        /** One by one, so that the hang comes after exactly {@code hangAfter} committed posts. */
+        @Override
+        public List<PostAttempt> applyPosts(SubjectKey key, List<NewReply> replies, long ownerMid) {
+            List<PostAttempt> out = new java.util.ArrayList<>();
+            for (NewReply r : replies) {
+                out.add(new PostAttempt(applyPost(r, ownerMid), null)); // the test posts only valid comments
+            }
+            return out;
+        }
+
         private static void sleep(long ms) {
             try {
                 Thread.sleep(ms);

@@ -102,6 +102,44 @@ class JobUsecaseTest {
         assertThat(cache.calls).containsExactly("putReplies [102]", "putSubject 3");
     }
 
+    private static CommentEvent postTo(long oid, long rpid) {
+        return CommentEvent.newBuilder().setPost(PostEvent.newBuilder().setRpid(rpid).setType(1).setOid(oid).setMid(5)
+                .setMessage("hi " + rpid).setOwnerMid(9)).setEventTime(T.toEpochMilli()).build();
+    }
+
+    private static CommentEvent likeOn(long oid, long rpid) {
+        return CommentEvent.newBuilder().setAction(ActionEvent.newBuilder().setType(1).setOid(oid).setRpid(rpid)
+                .setMid(6).setKind(1).setAction(1)).build();
+    }
+
+    @Test
+    void consecutivePostsOfASubjectShareOneStoreCallAndOrderHoldsPerSubject() {
+        store.onPost = n -> {
+            if (n.rpid() == 13) {
+                throw CommentErrors.badThread("root gone");
+            }
+            return new CommentStore.PostOutcome(new Reply(new ReplyIndex(n.rpid(), n.key(), 5, 0, 0, 0, 1, 0, 0, 0,
+                    0, 0, 0, T), content(n.rpid())), subject(1), true);
+        };
+        job.applyAll(List.of(postTo(77, 10), postTo(88, 20), postTo(77, 11), likeOn(77, 10), postTo(77, 12),
+                postTo(88, 21), postTo(77, 13), postTo(77, 14)));
+        // 77's first two posts go before its like, the rest after it; 88's posts wait for the end (order across
+        // subjects is not promised)
+        assertThat(store.log.subList(0, 2)).containsExactly("posts 77 [10, 11]", "action 77 10");
+        assertThat(store.log.subList(2, 4)).containsExactlyInAnyOrder("posts 77 [12, 13, 14]", "posts 88 [20, 21]");
+        assertThat(count("post", "applied")).isEqualTo(6);
+        assertThat(count("post", "dropped")).as("the bad thread is refused alone").isEqualTo(1);
+        assertThat(cache.calls).contains("putReplies [12, 14]");
+    }
+
+    @Test
+    void aLonePostOfASubjectTakesTheSinglePath() {
+        store.onPost = n -> new CommentStore.PostOutcome(new Reply(new ReplyIndex(n.rpid(), n.key(), 5, 0, 0, 0, 1, 0,
+                0, 0, 0, 0, 0, T), content(n.rpid())), subject(1), true);
+        job.applyAll(List.of(postTo(77, 10), likeOn(77, 10)));
+        assertThat(store.log).containsExactly("post 77 10", "action 77 10");
+    }
+
     @Test
     void clientErrorsAreDroppedAndServerErrorsRetried() {
         store.onPost = n -> {
@@ -217,17 +255,37 @@ class JobUsecaseTest {
         final List<NewReply> posted = new ArrayList<>();
         final List<String> actions = new ArrayList<>();
         final List<String> ensured = new ArrayList<>();
+        /** Store calls in order. */
+        final List<String> log = new ArrayList<>();
         long postedOwner;
 
         @Override
         public PostOutcome applyPost(NewReply reply, long ownerMid) {
+            log.add("post " + reply.key().oid() + " " + reply.rpid());
             posted.add(reply);
             postedOwner = ownerMid;
             return onPost.apply(reply);
         }
 
         @Override
+        public List<PostAttempt> applyPosts(SubjectKey key, List<NewReply> replies, long ownerMid) {
+            log.add("posts " + key.oid() + " " + replies.stream().map(NewReply::rpid).toList());
+            List<PostAttempt> out = new ArrayList<>();
+            for (NewReply r : replies) {
+                posted.add(r);
+                postedOwner = ownerMid;
+                try {
+                    out.add(new PostAttempt(onPost.apply(r), null));
+                } catch (PlazaError e) {
+                    out.add(new PostAttempt(null, e)); // the fake refuses what onPost throws
+                }
+            }
+            return out;
+        }
+
+        @Override
         public Optional<ReplyIndex> applyAction(SubjectKey key, long rpid, long mid, int kind, boolean doIt) {
+            log.add("action " + key.oid() + " " + rpid);
             actions.add(rpid + " by " + mid + " kind " + kind + " do " + doIt);
             return onAction.get();
         }

@@ -7,7 +7,9 @@ import java.util.List;
  * multi-row insert, one pipeline). The list is never empty and holds at most {@code maxPollRecords} records.
  * Returning normally means every record of the list is done; throwing means none is considered done, and the batch
  * is offered again, from its first record, after a backoff (it may then hold more or fewer records). Handlers must be
- * idempotent, since delivery is at least once.
+ * idempotent, since delivery is at least once. With {@link MqConsumer.Builder#concurrency} above 1, the batches of
+ * different partitions are handled at the same time on different threads, so the handler must be thread-safe (the
+ * batches of one partition still never overlap).
  */
 @FunctionalInterface
 public interface MqBatchHandler {

@@ -29,8 +29,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -55,7 +63,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one way Plaza consumes Kafka: a consumer-group member whose poll loop runs on its own (platform) thread and
  * hands records to an {@link MqHandler} (one record at a time) or an {@link MqBatchHandler} (the records of one
- * partition at a time). Jobs rely on these guarantees:
+ * partition at a time). By default the handler runs on the poll thread, so the partitions of one poll are handled
+ * one after another. With {@link Builder#concurrency}{@code (n)}, n &gt; 1, the records of different partitions of
+ * one poll are handled concurrently on up to n worker threads owned by the consumer (worth it when handlers mostly
+ * wait on I/O and the member owns several partitions; the handler must then be thread-safe). Jobs rely on these
+ * guarantees, whatever the concurrency:
  *
  * <ul>
  *   <li><b>At least once, commit after effect.</b> Auto-commit is off. An offset is committed (synchronously) only
@@ -66,20 +78,24 @@ import org.slf4j.LoggerFactory;
  *       from its first record) is offered again after an exponential backoff ({@link Builder#retryBackoff}). While
  *       it waits, its partition is paused and rewound ({@code pause}/{@code seek}), later records of that partition
  *       are not handled, and the loop keeps polling, so the member stays in the group and other partitions keep
- *       flowing. By default it retries forever (durability first). With {@link Builder#maxAttempts} the record is,
+ *       flowing (with concurrency, the other partitions of the same poll finish and are committed). By default it
+ *       retries forever (durability first). With {@link Builder#maxAttempts} the record is,
  *       after that many failed attempts, sent to the dead-letter topic {@code <topic>.dlq} when
  *       {@link Builder#deadLetter} is set (if that send fails, the record stays and is retried), or else skipped
  *       with an ERROR log and the {@code skipped} metric.</li>
  *   <li><b>Per-partition order.</b> Records of one partition (so of one key) are handled in offset order, one
- *       handler call at a time, on the poll thread; a record is never handled before the records ahead of it in its
- *       partition are done.</li>
+ *       handler call at a time; a record is never handled before the records ahead of it in its partition are done.
+ *       <b>Records of one partition never run concurrently</b>, also with {@link Builder#concurrency}: each polled
+ *       partition is handled by a single thread (the poll thread, or one worker), and the loop polls again only
+ *       after every partition of the previous poll finished or stopped at a failure, then commits what is done.
+ *       Only records of different partitions may run at the same time.</li>
  *   <li><b>Rebalance safe.</b> When partitions are revoked, what is done is committed first; retry state of a
  *       partition leaves with it (the next owner starts at the committed offset). Lost partitions (the member was
  *       fenced) are not committed: their records are delivered again to the new owner.</li>
- *   <li><b>Graceful close.</b> {@link #close()} wakes the loop, lets the handler call in hand finish (the rest of
- *       the polled batch is left for the next owner, uncommitted, so nothing is handled twice by this member),
- *       commits, leaves the group and closes the client within the close timeout (default 10 s). A handler still
- *       running after it is interrupted.</li>
+ *   <li><b>Graceful close.</b> {@link #close()} wakes the loop, lets the handler calls in hand finish (one per
+ *       busy worker with concurrency; the rest of the polled batch is left for the next owner, uncommitted, so
+ *       nothing is handled twice by this member), commits, leaves the group and closes the client within the close
+ *       timeout (default 10 s). Handlers still running after it are interrupted.</li>
  *   <li><b>Observable.</b> Each handler call runs inside a CONSUMER span ({@code process <topic>}) that is a child
  *       of the producer's {@code traceparent} (a batch: linked to each record's producer span), made current with
  *       {@link TraceContext#activate} so logs carry the trace id. Meters: {@code mq.consumer.records{topic,result}},
@@ -87,9 +103,10 @@ import org.slf4j.LoggerFactory;
  *       {@link MqMetricNames}).</li>
  * </ul>
  *
- * <p>A handler that takes longer than the client's {@code max.poll.interval.ms} (5 min) for one poll's records gets
- * the member removed from the group; lower {@link Builder#maxPollRecords} for slow handlers. New groups start from
- * the earliest offset (set {@code consumer.auto.offset.reset} in {@link KafkaConfig#extra()} to change that).
+ * <p>A handler that takes longer than the client's {@code max.poll.interval.ms} (5 min) for one poll's records (with
+ * concurrency: for the slowest partition of a poll, plus the wait for a free worker) gets the member removed from the
+ * group; lower {@link Builder#maxPollRecords} for slow handlers. New groups start from the earliest offset (set
+ * {@code consumer.auto.offset.reset} in {@link KafkaConfig#extra()} to change that).
  *
  * <pre>{@code
  * MqConsumer jobs = MqConsumer.builder(kafka, "comment-job", List.of("comment-events"))
@@ -122,6 +139,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
     private final int maxAttempts;
     private final MqProducer deadLetter;
     private final Duration closeTimeout;
+    private final int concurrency;
     private final String clientId;
 
     private final Object lifecycle = new Object();
@@ -133,6 +151,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
     private boolean closed;
     private Consumer<String, byte[]> consumer;
     private volatile Thread thread;
+    private ExecutorService workers; // null when concurrency is 1: handlers run on the poll thread
     private Gauge lagGauge;
 
     // poll-thread state
@@ -141,6 +160,30 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
 
     /** A record (or batch) that failed: where it starts, how often it failed, when to offer it again. */
     private record Retry(long offset, int attempts, long resumeAtNanos) {
+    }
+
+    /** The record (or batch) a partition's run stopped at because the handler failed on it. */
+    private record Failure(long offset, int attempt, int size, Throwable cause) {
+    }
+
+    /**
+     * One partition's records of one poll, and how far their handling got. Written only by the thread that runs
+     * them (the poll thread, or one worker), read by the poll thread after the run ended (or, at a close that ran out
+     * of time, while it may still run: every offset below {@link #next} is done either way). The thread that runs
+     * it never touches the client or the poll-thread state: the poll thread applies the outcome ({@code settle}).
+     */
+    private static final class PartitionRun {
+        final TopicPartition tp;
+        final List<ConsumerRecord<String, byte[]>> records;
+        final Retry prior; // the partition's retry state when the poll returned (immutable), or null
+        volatile long next = -1; // the offset after the last record done (handled or given up), -1 when none
+        volatile Failure failure; // set when the run stopped at a failure to retry
+
+        PartitionRun(TopicPartition tp, List<ConsumerRecord<String, byte[]>> records, Retry prior) {
+            this.tp = tp;
+            this.records = records;
+            this.prior = prior;
+        }
     }
 
     private MqConsumer(Builder b) {
@@ -158,6 +201,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
         this.maxAttempts = b.maxAttempts;
         this.deadLetter = b.deadLetter;
         this.closeTimeout = b.closeTimeout;
+        this.concurrency = b.concurrency;
         this.clientId = config.clientId() + "-consumer-" + groupId + "-" + SEQ.incrementAndGet();
     }
 
@@ -197,11 +241,15 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
                     .tag(MqMetricNames.CLIENT, clientId)
                     .description("records behind the end of the partitions this consumer owns")
                     .register(meters);
+            if (concurrency > 1) {
+                workers = Executors.newFixedThreadPool(concurrency, workerThreads());
+            }
             running = true;
             thread = new Thread(this::run, "mq-" + clientId);
             thread.setDaemon(true);
             thread.start();
-            LOG.info("consumer {} of group {} started on {}", clientId, groupId, topics);
+            LOG.info("consumer {} of group {} started on {} (concurrency {})", clientId, groupId, topics,
+                    concurrency);
         }
     }
 
@@ -211,19 +259,22 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
     }
 
     /**
-     * Stops gracefully: the handler call in hand finishes, what is done is committed, the member leaves the group
+     * Stops gracefully: the handler calls in hand finish, what is done is committed, the member leaves the group
      * (so its partitions move at once) and the client closes. Waits up to the close timeout, then interrupts the
-     * handler. Idempotent; a consumer never started just becomes unusable.
+     * handlers still running (and shuts the worker pool down). Idempotent; a consumer never started just becomes
+     * unusable.
      */
     @Override
     public void close() {
         Thread t;
+        ExecutorService pool;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
             t = thread;
+            pool = workers;
             if (t == null) {
                 return;
             }
@@ -238,10 +289,16 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
             LOG.warn("consumer {} did not stop within {} ms (a handler still runs); interrupting it", clientId,
                     closeTimeout.toMillis());
             t.interrupt();
+            if (pool != null) {
+                pool.shutdownNow(); // interrupts the handlers on the workers; the poll thread collects what is done
+            }
             join(t, Duration.ofSeconds(2));
             if (t.isAlive()) {
                 LOG.error("consumer {} is still running after an interrupt; abandoning its thread", clientId);
             }
+        }
+        if (pool != null) {
+            pool.shutdownNow(); // idle unless a handler ignored its interrupt: interrupt it again, then abandon it
         }
         meters.remove(lagGauge);
         LOG.info("consumer {} of group {} stopped in {} ms", clientId, groupId,
@@ -323,28 +380,122 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
     }
 
     private void handle(ConsumerRecords<String, byte[]> batch) {
+        if (workers == null) {
+            for (TopicPartition tp : batch.partitions()) {
+                if (!running) {
+                    return;
+                }
+                PartitionRun run = new PartitionRun(tp, batch.records(tp), retries.get(tp));
+                try {
+                    runPartition(run);
+                } finally {
+                    settle(run); // also when an Error escapes: what is done before it gets committed in run()
+                }
+            }
+            return;
+        }
+        handleConcurrently(batch);
+    }
+
+    /**
+     * One task per polled partition on the worker pool (so one thread per partition, in offset order); waits until
+     * every task finished or stopped at a failure, then applies their outcomes on this (the poll) thread.
+     */
+    private void handleConcurrently(ConsumerRecords<String, byte[]> batch) {
+        List<PartitionRun> runs = new ArrayList<>();
+        List<Future<?>> tasks = new ArrayList<>();
         for (TopicPartition tp : batch.partitions()) {
             if (!running) {
-                return;
+                break;
             }
-            List<ConsumerRecord<String, byte[]>> records = batch.records(tp);
-            if (batchHandler != null) {
-                handleUnit(tp, records);
-                continue;
+            PartitionRun run = new PartitionRun(tp, batch.records(tp), retries.get(tp));
+            try {
+                tasks.add(workers.submit(() -> runPartition(run)));
+            } catch (RejectedExecutionException e) {
+                break; // close() already shut the pool down: the rest is left for the next owner
             }
-            for (ConsumerRecord<String, byte[]> r : records) {
-                if (!running || !handleUnit(tp, List.of(r))) {
+            runs.add(run);
+        }
+        Throwable escaped = awaitAll(tasks);
+        for (PartitionRun run : runs) {
+            settle(run);
+        }
+        if (escaped instanceof Error e) {
+            throw e;
+        }
+        if (escaped instanceof RuntimeException e) {
+            throw e;
+        }
+        if (escaped != null) {
+            throw new IllegalStateException("a partition's handling failed unexpectedly", escaped);
+        }
+    }
+
+    /**
+     * Waits for every task; returns the first unexpected throwable a task ended with (the handler's own failures are
+     * caught in {@link #invoke}), or null. An interrupt while the consumer runs is not ours and is ignored (as in
+     * poll). An interrupt from close() (its timeout passed; it also interrupted the workers) leaves the tasks a short
+     * moment to return (their handlers see the interrupt); a task still running after it is abandoned, and what it
+     * got done so far is kept (and committed: every offset it recorded is done).
+     */
+    private Throwable awaitAll(List<Future<?>> tasks) {
+        Throwable escaped = null;
+        boolean interrupted = false;
+        long deadline = 0;
+        for (Future<?> task : tasks) {
+            while (true) {
+                try {
+                    if (interrupted) {
+                        task.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+                    } else {
+                        task.get();
+                    }
                     break;
+                } catch (ExecutionException e) {
+                    if (escaped == null) {
+                        escaped = e.getCause();
+                    }
+                    break;
+                } catch (CancellationException | TimeoutException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    if (running) {
+                        LOG.warn("consumer {} interrupted while its workers handle records; waiting on", clientId);
+                        continue;
+                    }
+                    interrupted = true;
+                    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
                 }
+            }
+        }
+        return escaped; // an interrupt from close() is not restored: running is false, so the loop ends anyway
+    }
+
+    /**
+     * Handles one partition's records of one poll, in offset order, until done, a failure to retry, or close. Runs on
+     * the poll thread or on a worker: it only calls the handler (and the dead-letter producer, the meters and the
+     * log, all thread-safe) and records the outcome in {@code run}; it never touches the client or poll-thread state.
+     */
+    private void runPartition(PartitionRun run) {
+        if (batchHandler != null) {
+            if (running) {
+                runUnit(run, run.records);
+            }
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> r : run.records) {
+            if (!running || !runUnit(run, List.of(r))) {
+                return;
             }
         }
     }
 
     /** Handles one record or batch; true when the partition may go on with the next records. */
-    private boolean handleUnit(TopicPartition tp, List<ConsumerRecord<String, byte[]>> unit) {
+    private boolean runUnit(PartitionRun run, List<ConsumerRecord<String, byte[]>> unit) {
+        TopicPartition tp = run.tp;
         long first = unit.getFirst().offset();
         long next = unit.getLast().offset() + 1;
-        Retry prior = retries.get(tp);
+        Retry prior = run.prior;
         int attempt = prior != null && prior.offset() == first ? prior.attempts() + 1 : 1;
         List<MqRecord> records = new ArrayList<>(unit.size());
         for (ConsumerRecord<String, byte[]> r : unit) {
@@ -352,8 +503,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
         }
         Throwable failure = invoke(tp, records, attempt);
         if (failure == null) {
-            retries.remove(tp);
-            done.put(tp, new OffsetAndMetadata(next));
+            run.next = next;
             count(tp.topic(), MqMetricNames.OK, records.size());
             return true;
         }
@@ -361,20 +511,34 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
             return false; // close() interrupted a handler that did not finish: not done, delivered again later
         }
         if (attempt >= maxAttempts && giveUp(records, failure, attempt)) {
-            retries.remove(tp);
-            done.put(tp, new OffsetAndMetadata(next));
+            run.next = next;
             return true;
         }
-        count(tp.topic(), MqMetricNames.RETRY, records.size());
-        Duration wait = backoff(attempt);
-        retries.put(tp, new Retry(first, attempt, System.nanoTime() + wait.toNanos()));
-        consumer.seek(tp, first);
+        run.failure = new Failure(first, attempt, records.size(), failure);
+        return false;
+    }
+
+    /** Applies a partition run's outcome; on the poll thread only (the client is not thread-safe). */
+    private void settle(PartitionRun run) {
+        TopicPartition tp = run.tp;
+        long next = run.next;
+        if (next >= 0) {
+            retries.remove(tp);
+            done.put(tp, new OffsetAndMetadata(next));
+        }
+        Failure f = run.failure;
+        if (f == null) {
+            return;
+        }
+        count(tp.topic(), MqMetricNames.RETRY, f.size());
+        Duration wait = backoff(f.attempt());
+        retries.put(tp, new Retry(f.offset(), f.attempt(), System.nanoTime() + wait.toNanos()));
+        consumer.seek(tp, f.offset());
         consumer.pause(List.of(tp));
         // the stack trace on the first failure and every tenth: a record retried for hours must not flood the log
         LOG.warn("handler failed on {}-{}@{}{} (attempt {}), offering it again in {} ms: {}", tp.topic(),
-                tp.partition(), first, records.size() > 1 ? " (batch of " + records.size() + ")" : "", attempt,
-                wait.toMillis(), failure.toString(), attempt == 1 || attempt % 10 == 0 ? failure : null);
-        return false;
+                tp.partition(), f.offset(), f.size() > 1 ? " (batch of " + f.size() + ")" : "", f.attempt(),
+                wait.toMillis(), f.cause().toString(), f.attempt() == 1 || f.attempt() % 10 == 0 ? f.cause() : null);
     }
 
     /** Runs the handler inside a CONSUMER span; returns what it threw, or null. */
@@ -580,6 +744,24 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
+    /**
+     * Platform threads, not virtual ones: the pool is small (at most 256), fixed and lives as long as the consumer, so
+     * cheap thread creation buys nothing (and virtual threads are not meant to be pooled); handlers mostly block in
+     * JDBC drivers and connection pools, where on Java 21 a virtual thread blocking inside {@code synchronized} pins
+     * its carrier, so n handlers could end up sharing a few carriers (or deadlock) instead of running n at a time;
+     * and the handlers keep running on the same kind of thread as with concurrency 1 (the poll thread): same
+     * ThreadLocal, interrupt and thread-dump behaviour. Daemon like the poll thread: a consumer never closed does not
+     * keep the JVM alive.
+     */
+    private ThreadFactory workerThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "mq-" + clientId + "-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private static void join(Thread t, Duration d) {
         try {
             t.join(d);
@@ -637,6 +819,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
         private int maxAttempts = Integer.MAX_VALUE;
         private MqProducer deadLetter;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private int concurrency = 1;
 
         private Builder(KafkaConfig config, String groupId, List<String> topics) {
             this.config = Objects.requireNonNull(config, "config");
@@ -724,6 +907,24 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
                 throw new IllegalArgumentException("closeTimeout must be positive, got " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many partitions' records of one poll are handled at once, each partition by one thread in offset order;
+         * default 1: on the poll thread, one partition after another. With n &gt; 1 the consumer owns a pool of n
+         * worker threads (created by {@link MqConsumer#start()}, shut down by {@link MqConsumer#close()}); records of
+         * one partition still never run concurrently, and every guarantee of {@link MqConsumer} holds. Worth it when
+         * handlers mostly wait (database round trips) and the member owns several partitions: more than the number of
+         * partitions it owns adds nothing. The handler must then be thread-safe.
+         *
+         * @throws IllegalArgumentException unless 1 &lt;= n &lt;= 256
+         */
+        public Builder concurrency(int n) {
+            if (n < 1 || n > 256) {
+                throw new IllegalArgumentException("concurrency must be between 1 and 256, got " + n);
+            }
+            this.concurrency = n;
             return this;
         }
 

@@ -369,6 +369,220 @@ class MqConsumerIT {
         assertThat(c.assignment()).containsExactly(new TopicPartition(topic, 0));
     }
 
+    /** Sends {@code perKey} records (values 0, 1, ...) for each of {@code keys} keys, in order per key; waits for acks. */
+    private List<RecordMetadata> sendKeyed(String topic, int keys, int perKey, int firstSeq) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>();
+        for (int seq = firstSeq; seq < firstSeq + perKey; seq++) {
+            for (int k = 0; k < keys; k++) {
+                acks.add(producer.sendAsync(topic, "key-" + k, Integer.toString(seq).getBytes(StandardCharsets.UTF_8),
+                        null));
+            }
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        return acks.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    @Test
+    void withConcurrencyPartitionsAreHandledAtOnceButOnePartitionNeverOverlapsAndKeysKeepTheirOrder() {
+        String topic = MqTestKafka.unique("concurrent");
+        MqTopics.ensure(kafka, topic, 8);
+        int keys = 40;
+        int perKey = 10;
+        List<RecordMetadata> sent = sendKeyed(topic, keys, perKey, 0);
+        assertThat(sent.stream().map(RecordMetadata::partition).distinct().count()).isGreaterThan(4);
+
+        Map<String, List<Integer>> handled = new ConcurrentHashMap<>();
+        Set<Integer> busyPartitions = ConcurrentHashMap.newKeySet();
+        List<String> overlaps = new CopyOnWriteArrayList<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger total = new AtomicInteger();
+        started(consumer(MqTestKafka.unique("g"), topic).concurrency(4).handler(r -> {
+            if (!busyPartitions.add(r.partition())) {
+                overlaps.add(r.position());
+            }
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            threads.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(20);
+                handled.computeIfAbsent(r.key(), k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(Integer.parseInt(r.valueAsString()));
+            } finally {
+                inFlight.decrementAndGet();
+                busyPartitions.remove(r.partition());
+            }
+            total.incrementAndGet();
+        }));
+        // serially 400 x 20 ms = 8 s; four at a time about 2 s
+        await().atMost(WAIT).until(() -> total.get() >= keys * perKey);
+
+        assertThat(overlaps).as("records of one partition in flight at once").isEmpty();
+        assertThat(maxInFlight.get()).isBetween(2, 4);
+        assertThat(threads).allSatisfy(t -> assertThat(t).contains("-worker-")).hasSizeBetween(2, 4);
+        assertThat(handled).hasSize(keys);
+        handled.forEach((key, seqs) -> assertThat(seqs).as(key).containsExactlyElementsOf(range(0, perKey)));
+        // counted and ended after the handler returned: await the last ones
+        await().atMost(WAIT).until(() -> meters.get(MqMetricNames.CONSUMER_RECORDS).tag(MqMetricNames.TOPIC, topic)
+                .tag(MqMetricNames.RESULT, MqMetricNames.OK).counter().count() == keys * perKey);
+        await().atMost(WAIT).until(() -> spans.getFinishedSpanItems().stream().filter(s -> s.getKind()
+                == SpanKind.CONSUMER && s.getName().equals("process " + topic)).count() == keys * perKey);
+    }
+
+    @Test
+    void withConcurrencyAFailingPartitionIsRetriedAloneAndTheOthersProgressAreCommitted() throws Exception {
+        String topic = MqTestKafka.unique("concurrent-retry");
+        String group = MqTestKafka.unique("g");
+        MqTopics.ensure(kafka, topic, 8);
+        int keys = 24;
+        int perKey = 12;
+        List<RecordMetadata> sent = sendKeyed(topic, keys, perKey, 0);
+        String poisonKey = "key-3";
+        int poisonSeq = 1;
+        int poisonPartition = sent.get(poisonSeq * keys + 3).partition();
+
+        // first member: fails key-3/1 twice, is closed while (possibly) still handling
+        Map<String, List<Integer>> first = new ConcurrentHashMap<>();
+        AtomicInteger poisonAttempts = new AtomicInteger();
+        AtomicInteger othersWhileRetrying = new AtomicInteger();
+        Set<Integer> busyPartitions = ConcurrentHashMap.newKeySet();
+        List<String> overlaps = new CopyOnWriteArrayList<>();
+        AtomicInteger total = new AtomicInteger();
+        MqConsumer a = started(consumer(group, topic).concurrency(4)
+                .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(100)).handler(r -> {
+            if (!busyPartitions.add(r.partition())) {
+                overlaps.add(r.position());
+            }
+            try {
+                int seq = Integer.parseInt(r.valueAsString());
+                if (r.key().equals(poisonKey) && seq == poisonSeq && poisonAttempts.incrementAndGet() <= 2) {
+                    throw new IllegalStateException("store unavailable (" + poisonAttempts.get() + ")");
+                }
+                Thread.sleep(10);
+                if (r.partition() != poisonPartition && poisonAttempts.get() > 0 && poisonAttempts.get() < 3) {
+                    othersWhileRetrying.incrementAndGet();
+                }
+                first.computeIfAbsent(r.key(), k -> Collections.synchronizedList(new ArrayList<>())).add(seq);
+                total.incrementAndGet();
+            } finally {
+                busyPartitions.remove(r.partition());
+            }
+        }));
+        await().atMost(WAIT).until(() -> poisonAttempts.get() >= 3 && total.get() >= keys * perKey / 2);
+        a.close();
+        Map<TopicPartition, Long> committed = MqTestKafka.committed(kafka.bootstrap(), group);
+
+        assertThat(overlaps).isEmpty();
+        assertThat(poisonAttempts.get()).isEqualTo(3);
+        assertThat(first.get(poisonKey)).contains(poisonSeq);
+        assertThat(othersWhileRetrying.get()).as("other partitions handled while one waits to retry").isPositive();
+        assertThat(meters.get(MqMetricNames.CONSUMER_RECORDS).tag(MqMetricNames.TOPIC, topic)
+                .tag(MqMetricNames.RESULT, MqMetricNames.RETRY).counter().count()).isEqualTo(2);
+        // commit after effect: every committed record was handled (once) by the first member
+        Set<String> handledByFirst = ConcurrentHashMap.newKeySet();
+        first.forEach((key, seqs) -> {
+            assertThat(seqs).as(key).containsExactlyElementsOf(range(0, seqs.size())); // in order, once each
+            seqs.forEach(seq -> handledByFirst.add(key + "/" + seq));
+        });
+        for (int i = 0; i < sent.size(); i++) {
+            RecordMetadata m = sent.get(i);
+            long c = committed.getOrDefault(new TopicPartition(topic, m.partition()), 0L);
+            if (m.offset() < c) {
+                assertThat(handledByFirst).contains("key-" + (i % keys) + "/" + (i / keys));
+            }
+        }
+
+        // a new member of the group: gets only what was not committed (plus new records), loses nothing
+        Map<String, List<Integer>> second = new ConcurrentHashMap<>();
+        List<String> belowCommitted = new CopyOnWriteArrayList<>();
+        started(consumer(group, topic).concurrency(4).handler(r -> {
+            if (r.offset() < committed.getOrDefault(new TopicPartition(topic, r.partition()), 0L)) {
+                belowCommitted.add(r.position());
+            }
+            second.computeIfAbsent(r.key(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(Integer.parseInt(r.valueAsString()));
+        }));
+        sendKeyed(topic, keys, 1, perKey); // one more record per key: seeing it means the key is caught up
+        await().atMost(WAIT).until(() -> second.size() == keys
+                && second.values().stream().allMatch(seqs -> seqs.contains(perKey)));
+
+        assertThat(belowCommitted).as("committed records handled again").isEmpty();
+        for (int k = 0; k < keys; k++) {
+            String key = "key-" + k;
+            List<Integer> before = first.getOrDefault(key, List.of());
+            List<Integer> after = second.get(key);
+            // the second member continues the key in order, from at most where the first stopped: nothing lost
+            assertThat(after).as(key).isNotEmpty();
+            int from = after.getFirst();
+            assertThat(from).as(key).isLessThanOrEqualTo(before.size());
+            assertThat(after).as(key).containsExactlyElementsOf(range(from, perKey + 1));
+        }
+    }
+
+    @Test
+    void withConcurrencyCloseLetsTheCallsInHandFinishCommitsThemAndInterruptsAStuckWorker() throws Exception {
+        String topic = MqTestKafka.unique("concurrent-close");
+        String group = MqTestKafka.unique("g");
+        MqTopics.ensure(kafka, topic, 4);
+        RecordMetadata stuckAt = send(topic, "stuck", "stuck");
+        sendKeyed(topic, 6, 5, 0);
+        int all = 1 + 6 * 5;
+
+        CountDownLatch stuckStarted = new CountDownLatch(1);
+        AtomicReference<Throwable> stuckInterrupted = new AtomicReference<>();
+        List<Throwable> othersInterrupted = new CopyOnWriteArrayList<>();
+        Set<String> finished = ConcurrentHashMap.newKeySet();
+        AtomicInteger othersInFlight = new AtomicInteger();
+        MqConsumer a = started(consumer(group, topic).concurrency(4).closeTimeout(Duration.ofSeconds(1)).handler(r -> {
+            if (r.key().equals("stuck")) {
+                stuckStarted.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    stuckInterrupted.set(e);
+                    throw e;
+                }
+            }
+            othersInFlight.incrementAndGet();
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                othersInterrupted.add(e);
+                throw e;
+            } finally {
+                othersInFlight.decrementAndGet();
+            }
+            finished.add(r.position());
+        }));
+        assertThat(stuckStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        await().atMost(WAIT).until(() -> othersInFlight.get() > 0);
+        long start = System.nanoTime();
+        a.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(stuckInterrupted.get()).isInstanceOf(InterruptedException.class);
+        assertThat(othersInterrupted).as("calls in hand finish within the close timeout").isEmpty();
+        assertThat(finished).hasSizeLessThan(all - 1); // closed mid-way: the rest is left for the next owner
+        Map<TopicPartition, Long> committed = MqTestKafka.committed(kafka.bootstrap(), group);
+        assertThat(committed.getOrDefault(new TopicPartition(topic, stuckAt.partition()), 0L))
+                .isLessThanOrEqualTo(stuckAt.offset());
+
+        Set<String> again = ConcurrentHashMap.newKeySet();
+        started(consumer(group, topic).handler(r -> again.add(r.position())));
+        await().atMost(WAIT).until(() -> finished.size() + again.size() >= all);
+        assertThat(again).as("what the first member finished was committed").doesNotContainAnyElementsOf(finished);
+        assertThat(again).contains(topic + "-" + stuckAt.partition() + "@" + stuckAt.offset());
+        assertThat(finished.size() + again.size()).isEqualTo(all);
+    }
+
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

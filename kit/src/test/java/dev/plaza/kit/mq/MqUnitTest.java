@@ -123,6 +123,12 @@ class MqUnitTest {
         assertThatThrownBy(() -> MqConsumer.builder(cfg, "g", List.of("t"))
                 .retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MqConsumer.builder(cfg, "g", List.of("t")).concurrency(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency")
+                .hasMessageContaining("got 0");
+        assertThatThrownBy(() -> MqConsumer.builder(cfg, "g", List.of("t")).concurrency(257))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 256");
+        assertThat(MqConsumer.builder(cfg, "g", List.of("t")).concurrency(256).concurrency(1)).isNotNull();
         MqConsumer neverStarted = MqConsumer.builder(cfg, "g", List.of("t")).handler(r -> { }).build();
         neverStarted.close(); // harmless
         assertThatThrownBy(neverStarted::start).isInstanceOf(IllegalStateException.class);

@@ -62,37 +62,87 @@ public final class ShardedCommentStore implements CommentStore {
 
     @Override
     public PostOutcome applyPost(NewReply r, long ownerMid) {
-        SubjectKey key = r.key();
-        long root = r.root();
-        long parent = root != 0 && r.parent() == 0 ? root : r.parent();
-        if (r.rpid() <= 0) {
-            throw CommentErrors.badParameter("rpid", "must be positive, was " + r.rpid());
+        PostAttempt a = applyPosts(r.key(), List.of(r), ownerMid).getFirst();
+        if (a.refused() != null) {
+            throw a.refused();
         }
-        if (root == 0 && parent != 0) {
-            throw badThread(r, "a parent without a root");
-        }
-        if (r.state() != ReplyState.NORMAL && r.state() != ReplyState.PENDING) {
-            throw CommentErrors.badParameter("state", "of a new comment is NORMAL (0) or PENDING (3), not " + r.state());
-        }
-        Instant ctime = (r.ctime() == null ? clock.instant() : r.ctime()).truncatedTo(ChronoUnit.MILLIS);
-        ReplyContent content = new ReplyContent(r.rpid(), r.message() == null ? "" : r.message(),
-                fitMids(r.atMids()), Rows.text(r.ip(), 64), Rows.text(r.platform(), 32), Rows.text(r.device(), 128),
-                ctime);
-        writeContent(key, content);
-        for (int round = 0; ; round++) {
-            PostResult res = shards.inTransaction(key.oid(), c -> post(c, r, root, parent, ownerMid, content));
-            if (res.outcome != null) {
-                return res.outcome;
+        return a.outcome();
+    }
+
+    @Override
+    public List<PostAttempt> applyPosts(SubjectKey key, List<NewReply> replies, long ownerMid) {
+        PostAttempt[] out = new PostAttempt[replies.size()];
+        List<Integer> valid = new ArrayList<>();
+        List<ReplyContent> contents = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+            NewReply r = replies.get(i);
+            try {
+                contents.add(prepare(key, r));
+                valid.add(i);
+            } catch (PlazaError e) {
+                out[i] = new PostAttempt(null, e);
             }
-            if (res.badThread != null) {
-                deleteOrphanContent(key, r.rpid());
-                throw badThread(r, res.badThread);
+        }
+        if (valid.isEmpty()) {
+            return List.of(out);
+        }
+        writeContents(key, contents);
+        for (int round = 0; ; round++) {
+            List<PostResult> results = shards.inTransaction(key.oid(), c -> {
+                List<PostResult> done = new ArrayList<>(valid.size());
+                for (int j = 0; j < valid.size(); j++) {
+                    NewReply r = replies.get(valid.get(j));
+                    PostResult res = post(c, r, r.root(), parentOf(r), ownerMid, contents.get(j));
+                    if (res.outcome == null && res.badThread == null) {
+                        return null; // no subject row: nothing written yet (it is checked first)
+                    }
+                    done.add(res);
+                }
+                return done;
+            });
+            if (results != null) {
+                for (int j = 0; j < valid.size(); j++) {
+                    NewReply r = replies.get(valid.get(j));
+                    PostResult res = results.get(j);
+                    if (res.badThread != null) {
+                        deleteOrphanContent(key, r.rpid());
+                        out[valid.get(j)] = new PostAttempt(null, badThread(r, res.badThread));
+                    } else {
+                        out[valid.get(j)] = new PostAttempt(res.outcome, null);
+                    }
+                }
+                return List.of(out);
             }
             if (round > 0) {
                 throw PlazaError.internal("subject " + key.kafkaKey() + " vanished while posting", null);
             }
             insertSubject(key, ownerMid);
         }
+    }
+
+    private static long parentOf(NewReply r) {
+        return r.root() != 0 && r.parent() == 0 ? r.root() : r.parent();
+    }
+
+    /** Checks a post's fields and makes its content row; throws the permanent error that refuses it. */
+    private ReplyContent prepare(SubjectKey key, NewReply r) {
+        if (!r.key().equals(key)) {
+            throw CommentErrors.badParameter("key", "post " + r.rpid() + " is of " + r.key().kafkaKey() + ", not "
+                    + key.kafkaKey());
+        }
+        if (r.rpid() <= 0) {
+            throw CommentErrors.badParameter("rpid", "must be positive, was " + r.rpid());
+        }
+        if (r.root() == 0 && parentOf(r) != 0) {
+            throw badThread(r, "a parent without a root");
+        }
+        if (r.state() != ReplyState.NORMAL && r.state() != ReplyState.PENDING) {
+            throw CommentErrors.badParameter("state", "of a new comment is NORMAL (0) or PENDING (3), not " + r.state());
+        }
+        Instant ctime = (r.ctime() == null ? clock.instant() : r.ctime()).truncatedTo(ChronoUnit.MILLIS);
+        return new ReplyContent(r.rpid(), r.message() == null ? "" : r.message(),
+                fitMids(r.atMids()), Rows.text(r.ip(), 64), Rows.text(r.platform(), 32), Rows.text(r.device(), 128),
+                ctime);
     }
 
     /** The outcome, or why the thread is bad, or neither when the subject row is missing (create it and run again). */
@@ -159,23 +209,27 @@ public final class ShardedCommentStore implements CommentStore {
         return new PostResult(new PostOutcome(new Reply(row, content), after, true), null);
     }
 
-    private void writeContent(SubjectKey key, ReplyContent content) {
+    /** One multi-row statement; INSERT IGNORE: a redelivered post keeps the first text. */
+    private void writeContents(SubjectKey key, List<ReplyContent> contents) {
         Instant now = now();
+        String rows = String.join(", ", java.util.Collections.nCopies(contents.size(),
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         shards.withConnection(key.oid(), c -> {
-            // INSERT IGNORE: a redelivered post keeps the first text
             try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO " + router.contentTable(key.oid())
-                    + " (rpid, oid, type, message, at_mids, ip, platform, device, ctime, mtime) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setLong(1, content.rpid());
-                ps.setLong(2, key.oid());
-                ps.setInt(3, key.type());
-                ps.setString(4, content.message());
-                ps.setString(5, Rows.joinMids(content.atMids()));
-                ps.setString(6, content.ip());
-                ps.setString(7, content.platform());
-                ps.setString(8, content.device());
-                ps.setObject(9, Rows.utc(content.ctime()));
-                ps.setObject(10, Rows.utc(now));
+                    + " (rpid, oid, type, message, at_mids, ip, platform, device, ctime, mtime) VALUES " + rows)) {
+                int i = 1;
+                for (ReplyContent content : contents) {
+                    ps.setLong(i++, content.rpid());
+                    ps.setLong(i++, key.oid());
+                    ps.setInt(i++, key.type());
+                    ps.setString(i++, content.message());
+                    ps.setString(i++, Rows.joinMids(content.atMids()));
+                    ps.setString(i++, content.ip());
+                    ps.setString(i++, content.platform());
+                    ps.setString(i++, content.device());
+                    ps.setObject(i++, Rows.utc(content.ctime()));
+                    ps.setObject(i++, Rows.utc(now));
+                }
                 ps.executeUpdate();
             }
             return null;

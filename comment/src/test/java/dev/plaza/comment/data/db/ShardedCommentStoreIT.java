@@ -164,6 +164,45 @@ class ShardedCommentStoreIT {
     }
 
     @Test
+    void aBatchOfPostsIsOneTransactionWithTheEffectOfEachInOrder() {
+        SubjectKey key = newSubject(); // no subject row yet: the batch creates it
+        CommentStore.NewReply r1 = root(key, 1, "first");
+        CommentStore.NewReply r2 = root(key, 2, "second");
+        CommentStore.NewReply re = reply(key, 3, r1.rpid(), r1.rpid(), "answers a root of the same batch");
+        CommentStore.NewReply bad = reply(key, 4, 999_999, 999_999, "no such root");
+        CommentStore.NewReply held = withState(root(key, 5, "held"), ReplyState.PENDING);
+        List<CommentStore.PostAttempt> out = store.applyPosts(key, List.of(r1, r2, re, bad, held), 7);
+
+        assertThat(out).hasSize(5);
+        assertThat(out.get(3).refused().reason()).isEqualTo("BAD_THREAD");
+        assertThat(out.get(3).outcome()).isNull();
+        assertThat(List.of(out.get(0), out.get(1), out.get(2), out.get(4)))
+                .allSatisfy(a -> assertThat(a.outcome().created()).isTrue());
+        assertThat(out.stream().filter(a -> a.outcome() != null).map(a -> a.outcome().reply().index().floor()))
+                .containsExactly(1, 2, 3, 4);
+        assertThat(out.get(2).outcome().reply().index().dialog()).isEqualTo(re.rpid());
+        Subject s = subject(key);
+        assertThat(s.ownerMid()).isEqualTo(7);
+        assertThat(s.floorCount()).isEqualTo(4);
+        assertThat(s.rootCount()).isEqualTo(2);
+        assertThat(s.allCount()).isEqualTo(3);
+        assertThat(index(key, r1.rpid()).rcount()).isEqualTo(1);
+        assertThat(db.count(key.oid(), ShardRouter.CONTENT, "rpid = ?", bad.rpid())).as("no orphan text").isZero();
+        assertThat(db.repo.contents(key, List.of(held.rpid())).get(held.rpid()).message()).isEqualTo("held");
+
+        // the same batch again (a redelivery) changes nothing
+        List<CommentStore.PostAttempt> again = store.applyPosts(key, List.of(r1, r2, re, bad, held), 7);
+        assertThat(again.stream().filter(a -> a.outcome() != null).map(a -> a.outcome().created()))
+                .containsOnly(false).hasSize(4);
+        assertThat(subject(key)).isEqualTo(s);
+        assertThat(index(key, r1.rpid()).rcount()).isEqualTo(1);
+
+        // a post of another subject is refused in its slot
+        CommentStore.NewReply stray = root(newSubject(), 1, "elsewhere");
+        assertThat(store.applyPosts(key, List.of(stray), 7).getFirst().refused()).isNotNull();
+    }
+
+    @Test
     void threadsGetRootParentAndDialogTheBilibiliWay() {
         SubjectKey key = newSubject();
         CommentStore.PostOutcome r = store.applyPost(root(key, 1, "root"), 7);
