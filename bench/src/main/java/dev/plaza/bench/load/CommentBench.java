@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   with background load.</li>
  * </ol>
  * Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.load.CommentBench [--port 8080]
- * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200] [--videos 20]}. Start Plaza with write limits that
+ * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200] [--videos 20] [--only read]}. Start Plaza with write limits that
  * suit a load test (see docs/benchmarks.md).
  */
 public final class CommentBench {
@@ -34,6 +34,7 @@ public final class CommentBench {
     private final String host;
     private final int port;
     private final int backgroundSeconds = 30;
+    private boolean readsOnly;
     private HttpLoad.Connection admin;
 
     private CommentBench(String host, int port) {
@@ -52,7 +53,9 @@ public final class CommentBench {
         int users = Integer.parseInt(a.getOrDefault("users", "200"));
         int samples = Integer.parseInt(a.getOrDefault("samples", "200"));
         int videos = Integer.parseInt(a.getOrDefault("videos", "20"));
-        new CommentBench(host, port).run(connections, warmup, seconds, users, samples, videos);
+        CommentBench bench = new CommentBench(host, port);
+        bench.readsOnly = a.getOrDefault("only", "").equals("read");
+        bench.run(connections, warmup, seconds, users, samples, videos);
     }
 
     private void run(int connections, Duration warmup, Duration duration, int userCount, int samples, int spreadVideos)
@@ -90,6 +93,9 @@ public final class CommentBench {
         HttpLoad.Result read = HttpLoad.run("GET /x/v2/reply page 1 (warm)", host, port, connections, warmup, duration,
                 i -> HttpLoad.Request.get(listPath), CommentBench::codeZero);
         System.out.println(read.row(trivial.throughput()));
+        if (readsOnly) {
+            return;
+        }
 
         AtomicLong seq = new AtomicLong();
         List<String> drains = new ArrayList<>();

@@ -239,61 +239,20 @@ public final class CommentHttpRoutes implements HttpRoutes {
         }
     }
 
-    private static List<Map<String, Object>> items(List<ReplyInfo> replies, Map<Long, Member> who) {
-        List<Map<String, Object>> out = new ArrayList<>(replies.size());
+    private static List<ReplyJson> items(List<ReplyInfo> replies, Map<Long, Member> who) {
+        List<ReplyJson> out = new ArrayList<>(replies.size());
         for (ReplyInfo r : replies) {
             out.add(item(r, who));
         }
         return out;
     }
 
-    /** A comment in Bilibili's shape. Ids also as strings ({@code *_str}): JavaScript loses digits past 2^53. */
-    static Map<String, Object> item(ReplyInfo r, Map<Long, Member> who) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rpid", r.getRpid());
-        m.put("rpid_str", Long.toString(r.getRpid()));
-        m.put("oid", r.getOid());
-        m.put("type", r.getType());
-        m.put("mid", r.getMid());
-        m.put("root", r.getRoot());
-        m.put("root_str", Long.toString(r.getRoot()));
-        m.put("parent", r.getParent());
-        m.put("parent_str", Long.toString(r.getParent()));
-        m.put("dialog", r.getDialog());
-        m.put("dialog_str", Long.toString(r.getDialog()));
-        m.put("count", r.getCount());
-        m.put("rcount", r.getRcount());
-        m.put("floor", r.getFloor());
-        m.put("state", r.getState());
-        m.put("attr", r.getAttr());
-        m.put("like", r.getLike());
-        m.put("action", r.getAction());
-        m.put("ctime", r.getCtime());
-        m.put("member", member(r.getMid(), who));
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("message", r.getMessage());
-        content.put("plat", 0);
-        content.put("device", "");
-        List<Map<String, Object>> at = new ArrayList<>();
-        for (long mid : r.getAtMidsList()) {
-            at.add(member(mid, who));
-        }
-        content.put("members", at);
-        m.put("content", content);
-        m.put("replies", items(r.getRepliesList(), who));
-        return m;
+    /** A comment in Bilibili's shape ({@link ReplyJson}). */
+    static ReplyJson item(ReplyInfo r, Map<Long, Member> who) {
+        return new ReplyJson(r, who);
     }
 
-    private static Map<String, Object> member(long mid, Map<Long, Member> who) {
-        Member mem = who.getOrDefault(mid, Member.unknown(mid));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mid", Long.toString(mid)); // a string, as Bilibili sends it
-        m.put("uname", mem.name());
-        m.put("avatar", mem.face());
-        return m;
-    }
-
-    private static Map<String, Object> upper(SubjectInfo s, Map<String, Object> top) {
+    private static Map<String, Object> upper(SubjectInfo s, ReplyJson top) {
         Map<String, Object> upper = new LinkedHashMap<>();
         upper.put("mid", s.getOwnerMid());
         upper.put("top", top);

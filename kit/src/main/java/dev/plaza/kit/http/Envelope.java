@@ -1,6 +1,8 @@
 package dev.plaza.kit.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -19,8 +21,13 @@ public final class Envelope {
         this.mapper = mapper;
     }
 
+    /**
+     * The edge's mapper. Its buffers come from a shared pool: Jackson's default pool is per thread, and every request
+     * runs on a new virtual thread, so each answer would allocate (and grow) fresh buffers.
+     */
     public static ObjectMapper defaultMapper() {
-        return new ObjectMapper()
+        JsonFactory json = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+        return new ObjectMapper(json)
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }

@@ -42,6 +42,7 @@ class HttpEdgeTest {
                 .readiness("always", () -> true)
                 .routes(r -> r
                         .get("/echo", Access.PUBLIC, req -> Map.of("n", req.intParam("n", 1, 10)))
+                        .get("/text", Access.PUBLIC, req -> "plaza ".repeat(req.intParam("n", 1, 10_000)))
                         .get("/me", Access.USER, req -> Map.of("mid", req.user().mid()))
                         .get("/maybe", Access.OPTIONAL_USER, req -> Map.of("anon", req.optionalUser().isEmpty()))
                         .post("/write", Access.USER, req -> Map.of("count", writes.incrementAndGet()))
@@ -82,6 +83,49 @@ class HttpEdgeTest {
         assertThat(http.get("/echo").param("n", "x").send().code()).isEqualTo(-400);
         assertThat(http.get("/echo").param("n", 11).send().code()).isEqualTo(-400);
         assertThat(http.get("/echo").param("n", "99999999999999999999").send().code()).isEqualTo(-400);
+    }
+
+    @Test
+    void largeAnswersAreGzippedForClientsThatAcceptIt() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<Integer, String, java.net.http.HttpResponse<byte[]>> get = (n, enc) -> {
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + edge.port()
+                    + "/text?n=" + n));
+            if (enc != null) {
+                b.header("Accept-Encoding", enc);
+            }
+            try {
+                return client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String expected = "{\"code\":0,\"message\":\"0\",\"ttl\":1,\"data\":\"" + "plaza ".repeat(1000) + "\"}";
+
+        var zipped = get.apply(1000, "br, gzip;q=0.8");
+        assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("vary")).hasValue("Accept-Encoding");
+        assertThat(zipped.body().length).isLessThan(expected.length() / 10);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+        }
+        var plain = get.apply(1000, null);
+        assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+        assertThat(new String(plain.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(get.apply(1000, "gzip;q=0").headers().firstValue("content-encoding")).isEmpty();
+        assertThat(get.apply(3, "gzip").headers().firstValue("content-encoding")).as("small answers stay plain")
+                .isEmpty();
+    }
+
+    @Test
+    void acceptEncodingParsing() {
+        assertThat(HttpEdge.acceptsGzip("gzip")).isTrue();
+        assertThat(HttpEdge.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
+        assertThat(HttpEdge.acceptsGzip("*")).isTrue();
+        assertThat(HttpEdge.acceptsGzip("gzip;q=0, br")).isFalse();
+        assertThat(HttpEdge.acceptsGzip("gzip; q=0.000")).isFalse();
+        assertThat(HttpEdge.acceptsGzip("identity")).isFalse();
+        assertThat(HttpEdge.acceptsGzip(null)).isFalse();
     }
 
     @Test
