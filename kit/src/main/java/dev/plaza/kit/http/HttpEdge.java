@@ -165,6 +165,8 @@ public final class HttpEdge implements AutoCloseable {
                 .setAttribute("http.route", route.path())
                 .startSpan();
         int code = 0;
+        int status = 200;
+        byte[] body = null;
         try (var scope = TraceContext.activate(span)) {
             ctx.header("X-Trace-Id", span.getSpanContext().getTraceId());
             if (draining) {
@@ -180,7 +182,7 @@ public final class HttpEdge implements AutoCloseable {
             if (data instanceof Reply r) {
                 code = r.code();
             }
-            writeJson(ctx, 200, envelope.ok(data));
+            body = envelope.ok(data);
         } catch (Exception e) {
             PlazaError err = PlazaError.from(e);
             code = err.code();
@@ -191,7 +193,8 @@ public final class HttpEdge implements AutoCloseable {
                 span.setStatus(StatusCode.ERROR, err.reason());
                 log.error("{} {} failed: {}", route.method(), route.path(), err.getMessage(), e);
             }
-            writeJson(ctx, Envelope.httpStatus(err.code()), envelope.error(err));
+            status = Envelope.httpStatus(err.code());
+            body = envelope.error(err);
         } finally {
             long elapsed = System.nanoTime() - start;
             span.setAttribute("plaza.code", code);
@@ -202,9 +205,16 @@ public final class HttpEdge implements AutoCloseable {
                     .tag("code", Integer.toString(code))
                     .register(meters)
                     .record(elapsed, TimeUnit.NANOSECONDS);
-            AccessLog.http(route.method().name(), route.path(), ctx.statusCode(), code, elapsed, ctx.ip(),
+            AccessLog.http(route.method().name(), route.path(), status, code, elapsed, ctx.ip(),
                     span.getSpanContext().getTraceId());
-            inFlight.decrementAndGet();
+            // recorded before the answer leaves: a client that reads the metrics next finds this request in them
+            try {
+                if (body != null) {
+                    writeJson(ctx, status, body);
+                }
+            } finally {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
