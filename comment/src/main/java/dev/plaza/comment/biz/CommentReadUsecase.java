@@ -296,12 +296,19 @@ public final class CommentReadUsecase {
      * read from the tables too, without asking for a rebuild.
      */
     private Ids rootIds(SubjectKey key, Sort sort, int offset, int limit, int total) {
+        if (offset + limit > CommentRules.CACHED_ROOTS_MAX && total > CommentRules.CACHED_ROOTS_MAX) {
+            return tableRoots(key, sort, offset, limit); // past the cached prefix (see CACHED_ROOTS_MAX)
+        }
         Optional<List<Long>> cached = safe(() -> cache.rootPage(key, sort, offset, limit), Optional.empty());
         if (cached.isEmpty()) {
             requestRebuild(new RebuildGate.Target(key, sort.code(), 0));
         } else if (cached.get().size() == limit || offset + cached.get().size() >= total) {
             return new Ids(cached.get(), Map.of());
         }
+        return tableRoots(key, sort, offset, limit);
+    }
+
+    private Ids tableRoots(SubjectKey key, Sort sort, int offset, int limit) {
         List<ReplyIndex> rows = tablePages.run(new PageKey(key, sort.code(), 0, offset, limit), () -> {
             tablePageReads.incrementAndGet();
             return repo.roots(key, sort, offset, limit);
@@ -311,12 +318,19 @@ public final class CommentReadUsecase {
 
     /** A page of reply ids of one root; like {@link #rootIds} with the root's visible replies as the total. */
     private Ids replyIds(SubjectKey key, long root, int offset, int limit, int total) {
+        if (offset + limit > CommentRules.CACHED_REPLIES_MAX && total > CommentRules.CACHED_REPLIES_MAX) {
+            return tableReplies(key, root, offset, limit); // past the cached prefix (see CACHED_REPLIES_MAX)
+        }
         Optional<List<Long>> cached = safe(() -> cache.replyPage(key, root, offset, limit), Optional.empty());
         if (cached.isEmpty()) {
             requestRebuild(new RebuildGate.Target(key, 0, root));
         } else if (cached.get().size() == limit || offset + cached.get().size() >= total) {
             return new Ids(cached.get(), Map.of());
         }
+        return tableReplies(key, root, offset, limit);
+    }
+
+    private Ids tableReplies(SubjectKey key, long root, int offset, int limit) {
         List<ReplyIndex> rows = tablePages.run(new PageKey(key, -1, root, offset, limit), () -> {
             tablePageReads.incrementAndGet();
             return repo.replies(key, root, offset, limit);

@@ -13,6 +13,13 @@ public final class CommentRules {
     public static final int MENTIONS_MAX = 10;
     /** Deep pages cost an index scan (cache) or an OFFSET (tables); nobody pages this far by hand. */
     public static final int PAGE_NUMBER_MAX = 10_000;
+    /**
+     * Roots a rebuilt sort index holds (the job's read-ahead). Appends can add entries below that prefix while the
+     * roots between them are not cached, so readers trust a subject's cached index only within the prefix.
+     */
+    public static final int CACHED_ROOTS_MAX = 1000;
+    /** Replies a rebuilt reply index of a root holds; the same reasoning as {@link #CACHED_ROOTS_MAX}. */
+    public static final int CACHED_REPLIES_MAX = 2000;
 
     private CommentRules() {
     }

@@ -160,9 +160,7 @@ public final class CommentUsecase {
             throw CommentErrors.badParameter("kind", "must be 1 (like) or 2 (dislike)");
         }
         reads.getReply(key, rpid);
-        if (!actionLimiter.tryAcquire(mid)) {
-            throw CommentErrors.tooFrequent();
-        }
+        spendAction(mid);
         events.publish(key, CommentEvent.newBuilder()
                 .setAction(ActionEvent.newBuilder().setRpid(rpid).setType(key.type()).setOid(key.oid()).setMid(mid)
                         .setKind(kind).setAction(doIt ? 1 : 0))
@@ -191,6 +189,7 @@ public final class CommentUsecase {
         } else {
             throw CommentErrors.notAllowed("only the author, the owner of the video or an admin may delete this");
         }
+        spendAction(mid);
         events.publish(key, CommentEvent.newBuilder()
                 .setDelete(DeleteEvent.newBuilder().setRpid(rpid).setType(key.type()).setOid(key.oid())
                         .setOperatorMid(mid).setBy(by))
@@ -217,6 +216,7 @@ public final class CommentUsecase {
                 throw CommentErrors.badThread("only root comments can be pinned");
             }
         }
+        spendAction(mid);
         events.publish(key, CommentEvent.newBuilder()
                 .setPin(PinEvent.newBuilder().setRpid(rpid).setType(key.type()).setOid(key.oid()).setPinned(pinned))
                 .setEventTime(clock.millis()).build());
@@ -229,9 +229,18 @@ public final class CommentUsecase {
         if (owner != mid && !admin) {
             throw CommentErrors.notAllowed("only the owner of the video or an admin may close or open comments");
         }
+        spendAction(mid);
         events.publish(key, CommentEvent.newBuilder()
-                .setClose(CloseEvent.newBuilder().setType(key.type()).setOid(key.oid()).setClosed(closed))
+                .setClose(CloseEvent.newBuilder().setType(key.type()).setOid(key.oid()).setClosed(closed)
+                        .setOwnerMid(owner))
                 .setEventTime(clock.millis()).build());
+    }
+
+    /** Likes, dislikes, deletes, pins and closes share one per-user budget (-509 when it is spent). */
+    private void spendAction(long mid) {
+        if (!actionLimiter.tryAcquire(mid)) {
+            throw CommentErrors.tooFrequent();
+        }
     }
 
     private long ownerOf(SubjectKey key) {

@@ -11,6 +11,7 @@ import dev.plaza.api.comment.v1.PostEvent;
 import dev.plaza.api.comment.v1.RebuildEvent;
 import dev.plaza.comment.biz.CommentCache;
 import dev.plaza.comment.biz.CommentReadRepo;
+import dev.plaza.comment.biz.CommentRules;
 import dev.plaza.comment.biz.CommentStore;
 import dev.plaza.comment.biz.IndexScores;
 import dev.plaza.comment.biz.Reply;
@@ -64,9 +65,12 @@ public final class JobUsecase {
             }
         }
 
-        /** 1,000 roots, 2,000 replies, 60 entries warmed (three pages of 20). */
+        /**
+         * {@link CommentRules#CACHED_ROOTS_MAX} roots, {@link CommentRules#CACHED_REPLIES_MAX} replies (the prefix
+         * readers trust), 60 entries warmed (three pages of 20).
+         */
         public static Settings defaults() {
-            return new Settings(1000, 2000, 60);
+            return new Settings(CommentRules.CACHED_ROOTS_MAX, CommentRules.CACHED_REPLIES_MAX, 60);
         }
     }
 
@@ -327,7 +331,7 @@ public final class JobUsecase {
 
     private void close(CloseEvent c) {
         SubjectKey key = new SubjectKey(c.getType(), c.getOid());
-        Subject after = store.applyClose(key, 0, c.getClosed());
+        Subject after = store.applyClose(key, c.getOwnerMid(), c.getClosed());
         cacheStep(key, () -> cache.putSubject(after));
     }
 

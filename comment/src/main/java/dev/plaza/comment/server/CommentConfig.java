@@ -113,7 +113,7 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
 
     /**
      * @param mode  {@code reject} refuses a post with a listed word (12016); {@code review} holds it for moderators
-     * @param words listed words (case, width and spacing folded)
+     * @param words listed words (matched ignoring case and width, NFKC)
      * @param file  optional file of more words, one per line ({@code #} starts a comment)
      */
     public record Sensitive(SensitiveFilter.Mode mode, List<String> words, Optional<Path> file) {

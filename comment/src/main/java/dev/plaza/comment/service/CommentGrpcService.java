@@ -128,7 +128,8 @@ public final class CommentGrpcService extends CommentGrpc.CommentImplBase {
         int page = r.getNext() == 0 ? 1 : (int) r.getNext();
         RootPage p = reads.listRoots(key, sort, page, ps(r.getPs()), r.getMid());
         ScrollRootsReply.Builder b = ScrollRootsReply.newBuilder().setSubject(CommentInfos.subject(p.subject()))
-                .setNext(page + 1).setIsBegin(page == 1).setIsEnd(!p.hasMore());
+                .setNext(Math.min(page + 1, CommentRules.PAGE_NUMBER_MAX)).setIsBegin(page == 1)
+                .setIsEnd(!p.hasMore() || page >= CommentRules.PAGE_NUMBER_MAX);
         for (ReplyNode n : p.replies()) {
             b.addReplies(CommentInfos.reply(n));
         }

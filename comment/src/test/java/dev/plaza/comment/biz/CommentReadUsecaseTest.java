@@ -223,6 +223,34 @@ class CommentReadUsecaseTest {
     }
 
     @Test
+    void entriesAppendedBelowTheCachedPrefixNeverFillADeepPage() {
+        int total = CommentRules.CACHED_ROOTS_MAX + 30;
+        List<Long> roots = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            roots.add(repo.add(VIDEO, 100 + i, 0, 0, "root " + i).rpid());
+        }
+        List<Long> newestFirst = roots.reversed();
+        // a rebuilt prefix, plus old roots appended below it later (a like re-scores a root outside the prefix)
+        List<CommentCache.Scored> cached = new ArrayList<>();
+        for (ReplyIndex r : repo.roots(VIDEO, Sort.TIME, 0, CommentRules.CACHED_ROOTS_MAX)) {
+            cached.add(new CommentCache.Scored(r.rpid(), IndexScores.root(Sort.TIME, r)));
+        }
+        for (ReplyIndex r : repo.roots(VIDEO, Sort.TIME, total - 20, 20)) {
+            cached.add(new CommentCache.Scored(r.rpid(), IndexScores.root(Sort.TIME, r)));
+        }
+        cache.rebuildRoots(VIDEO, Sort.TIME, cached);
+        repo.rootsCalls.set(0);
+        int lastPage = CommentRules.CACHED_ROOTS_MAX / 20 + 1; // the first page past the prefix
+        RootPage deep = reads.listRoots(VIDEO, Sort.TIME, lastPage, 20, 0);
+        assertThat(rpids(deep.replies())).containsExactlyElementsOf(
+                newestFirst.subList(CommentRules.CACHED_ROOTS_MAX, CommentRules.CACHED_ROOTS_MAX + 20));
+        assertThat(repo.rootsCalls.get()).as("read from the tables, not the cache").isEqualTo(1);
+        assertThat(rpids(reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0).replies()))
+                .containsExactlyElementsOf(newestFirst.subList(0, 20));
+        assertThat(repo.rootsCalls.get()).as("pages inside the prefix still come from the cache").isEqualTo(1);
+    }
+
+    @Test
     void readersSeeTheirOwnLikes() {
         Reply a = repo.add(VIDEO, 101, 0, 0, "a");
         Reply b = repo.add(VIDEO, 102, 0, 0, "b");

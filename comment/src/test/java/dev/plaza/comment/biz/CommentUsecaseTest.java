@@ -232,6 +232,24 @@ class CommentUsecaseTest {
     }
 
     @Test
+    void deletesPinsAndClosesSpendTheActionBudget() {
+        Reply a = repo.add(VIDEO, ALICE, 0, 0, "one");
+        Reply b = repo.add(VIDEO, ALICE, 0, 0, "two");
+        actions.limit = 2;
+        writes.pin(VIDEO, a.rpid(), OWNER, false, true);
+        writes.setClosed(VIDEO, OWNER, false, true);
+        int published = events.published.size();
+        refused(() -> writes.delete(VIDEO, b.rpid(), OWNER, false), -509, "TOO_FREQUENT");
+        refused(() -> writes.pin(VIDEO, b.rpid(), OWNER, false, true), -509, "TOO_FREQUENT");
+        refused(() -> writes.setClosed(VIDEO, OWNER, false, false), -509, "TOO_FREQUENT");
+        assertThat(events.published).as("nothing published once the budget is spent").hasSize(published);
+        assertThat(writes.delete(VIDEO, b.rpid(), ALICE, false)).as("another user's budget is their own")
+                .isEqualTo(CommentUsecase.BY_AUTHOR);
+        assertThat(events.of(CommentEvent.EventCase.CLOSE).getFirst().getClose().getOwnerMid())
+                .as("the close carries the owner, for a subject row that does not exist yet").isEqualTo(OWNER);
+    }
+
+    @Test
     void pinAndCloseByOwnerOrAdminOnly() {
         Reply root = repo.add(VIDEO, ALICE, 0, 0, "pin me");
         Reply r = repo.add(VIDEO, ALICE, root.rpid(), root.rpid(), "not me");
