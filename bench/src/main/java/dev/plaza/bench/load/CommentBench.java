@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   with background load.</li>
  * </ol>
  * Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.load.CommentBench [--port 8080]
- * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200] [--videos 20] [--only read]}. Start Plaza with write limits that
+ * [--connections 64] [--seconds 15] [--warmup 5] [--users 200] [--samples 200] [--videos 20] [--background-rate 1000] [--only read]}. Start Plaza with write limits that
  * suit a load test (see docs/benchmarks.md).
  */
 public final class CommentBench {
@@ -33,8 +33,8 @@ public final class CommentBench {
 
     private final String host;
     private final int port;
-    private final int backgroundSeconds = 30;
     private boolean readsOnly;
+    private int backgroundRate = 1000;
     private HttpLoad.Connection admin;
 
     private CommentBench(String host, int port) {
@@ -55,6 +55,7 @@ public final class CommentBench {
         int videos = Integer.parseInt(a.getOrDefault("videos", "20"));
         CommentBench bench = new CommentBench(host, port);
         bench.readsOnly = a.getOrDefault("only", "").equals("read");
+        bench.backgroundRate = Integer.parseInt(a.getOrDefault("background-rate", "1000"));
         bench.run(connections, warmup, seconds, users, samples, videos);
     }
 
@@ -121,14 +122,23 @@ public final class CommentBench {
 
         double[] idle = postToVisible(aid, tokens, samples, runId + "i");
         printVisible("idle", idle);
-        // the same, while 16 other connections keep posting to the spread videos and reading the hot one
+        // the same while the site is busy but not saturated: 16 connections at a fixed total rate, one request in
+        // five a post to the spread videos, the rest reads of this video
         AtomicLong bg = new AtomicLong();
+        long bgStart = System.nanoTime();
+        double perRequestNanos = 1e9 / backgroundRate;
+        // long enough to cover the samples (each takes up to about a second: see docs/benchmarks.md)
+        Duration backgroundFor = Duration.ofSeconds(samples * 11L / 10 + 10);
         Thread background = Thread.ofPlatform().start(() -> {
             try {
-                HttpLoad.run("background", host, port, 16, Duration.ZERO, Duration.ofSeconds(backgroundSeconds),
-                        i -> i % 2 == 0 ? HttpLoad.Request.get(listPath)
-                                : postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
-                                bg.incrementAndGet()),
+                HttpLoad.run("background", host, port, 16, Duration.ZERO, backgroundFor,
+                        i -> {
+                            pace(bgStart + (long) (i * perRequestNanos));
+                            return i % 5 == 0
+                                    ? postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
+                                    bg.incrementAndGet())
+                                    : HttpLoad.Request.get(listPath);
+                        },
                         CommentBench::codeZero);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -136,8 +146,16 @@ public final class CommentBench {
         });
         Thread.sleep(1000);
         double[] busy = postToVisible(aid, tokens, samples, runId + "b");
-        printVisible("under background load (16 connections: reads of this video, posts to others)", busy);
+        printVisible("with background load (" + backgroundRate + " requests/s: 20% posts to other videos, 80% reads"
+                + " of this one)", busy);
         background.join();
+    }
+
+    private static void pace(long atNanos) {
+        long wait = atNanos - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
     }
 
     private static HttpLoad.Request postRequest(long aid, String token, String runId, long n) {
