@@ -121,6 +121,7 @@ class StandaloneIT {
             String metrics = http.get("/metrics").send().body();
             assertThat(metrics).contains("route=\"/x/passport/login\"").contains("route=\"/x/archive/add\"")
                     .contains("route=\"/x/v2/reply/add\"").contains("grpc_server_requests")
+                    .contains("comment_read_rebuilds_total").contains("comment_job_events_total")
                     .contains("jvm_memory_used_bytes");
         } finally {
             first.stop();

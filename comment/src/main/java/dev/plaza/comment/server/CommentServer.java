@@ -27,6 +27,7 @@ import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -87,11 +88,24 @@ public final class CommentServer implements AutoCloseable {
                     new RedisWriteLimiter(redis, "post", limits.posts(), limits.window()),
                     new RedisWriteLimiter(redis, "action", limits.actions(), limits.window()),
                     new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(cfg.workerId()), clock);
+            readMeters(reads, registry);
             return new CommentServer(shards, store, repo, cache, events, members, reads, writes);
         } catch (RuntimeException e) {
             shards.close();
             throw e;
         }
+    }
+
+    /** The read path's counters as Prometheus counters ({@code comment_read_*_total}). */
+    private static void readMeters(CommentReadUsecase reads, MeterRegistry meters) {
+        FunctionCounter.builder("comment.read.rebuilds", reads, r -> r.stats().rebuildsPublished())
+                .description("index rebuilds asked of the job after a cache miss").register(meters);
+        FunctionCounter.builder("comment.read.table.pages", reads, r -> r.stats().tablePageReads())
+                .description("pages read from MariaDB (cache missing, or past the cached prefix)").register(meters);
+        FunctionCounter.builder("comment.read.local.hits", reads, r -> r.stats().localHits())
+                .description("pages of hot subjects served from the in-process cache").register(meters);
+        FunctionCounter.builder("comment.read.cache.errors", reads, r -> r.stats().cacheErrors())
+                .description("Redis failures on the read path (answered from the tables)").register(meters);
     }
 
     /** The comment service (gRPC). */
