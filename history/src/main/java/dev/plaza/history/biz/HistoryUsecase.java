@@ -1,0 +1,170 @@
+package dev.plaza.history.biz;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The history use cases. A report lands in Redis at once (readers see it), is merged in process and later written
+ * to the store by the job; reads come from Redis and, past the cached tail (the newest {@code cap} per user), from
+ * the store (cache-aside without refill: old pages are rare and must not push recent records out).
+ */
+public final class HistoryUsecase {
+    /** Records per page at most (Bilibili's cursor API takes up to 30). */
+    public static final int PAGE_MAX = 30;
+    public static final int PLATFORM_MAX = 32;
+
+    private final HistoryCache cache;
+    private final HistoryStore store;
+    private final PauseSwitch pause;
+    private final FirstViewGate firstView;
+    private final FirstViewEvents firstViewEvents;
+    private final HistoryMerger merger;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    /** @param zone where "today" is, for the first view of the day */
+    public HistoryUsecase(HistoryCache cache, HistoryStore store, PauseSwitch pause, FirstViewGate firstView,
+                          FirstViewEvents firstViewEvents, HistoryMerger merger, Clock clock, ZoneId zone) {
+        this.cache = cache;
+        this.store = store;
+        this.pause = pause;
+        this.firstView = firstView;
+        this.firstViewEvents = firstViewEvents;
+        this.merger = merger;
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    /**
+     * Records where {@code mid} is in {@code kid}.
+     *
+     * @param progress seconds into part {@code cid}, or -1 when played to the end
+     * @return false when the user paused their history (the report is accepted and dropped)
+     * @throws dev.plaza.kit.errors.PlazaError -101 without a user, -400 for bad values, -503 when reports back up
+     */
+    public boolean report(long mid, Kid kid, long cid, long progress, String platform) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        if (kid == null) {
+            throw HistoryErrors.badParameter("kid", "is required");
+        }
+        if (cid < 0) {
+            throw HistoryErrors.badParameter("cid", "must not be negative");
+        }
+        if (progress < HistoryRecord.FINISHED) {
+            throw HistoryErrors.badParameter("progress", "must be -1 (finished) or at least 0");
+        }
+        String plat = platform == null ? "" : platform;
+        if (plat.length() > PLATFORM_MAX) {
+            throw HistoryErrors.badParameter("platform", "must be at most " + PLATFORM_MAX + " characters");
+        }
+        if (pause.isPaused(mid)) {
+            return false;
+        }
+        long now = clock.millis();
+        HistoryRecord r = new HistoryRecord(new HistoryKey(mid, kid), cid, progress, plat, now);
+        if (!merger.offer(r)) {
+            throw HistoryErrors.overloaded();
+        }
+        cache.putAll(List.of(r));
+        if (firstView.firstToday(mid, LocalDate.ofInstant(clock.instant(), zone))) {
+            firstViewEvents.firstView(mid, kid, now);
+        }
+        return true;
+    }
+
+    /**
+     * A page of {@code mid}'s history, newest first, strictly older than {@code beforeViewAt} (0 = from the newest),
+     * of one business or all ({@code business} null).
+     */
+    public HistoryPage list(long mid, long beforeViewAt, Business business, int ps) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        if (ps < 1 || ps > PAGE_MAX) {
+            throw HistoryErrors.badParameter("ps", "must be 1 to " + PAGE_MAX);
+        }
+        if (beforeViewAt < 0) {
+            throw HistoryErrors.badParameter("view_at", "must not be negative");
+        }
+        List<HistoryRecord> out = new ArrayList<>(cache.list(mid, beforeViewAt, business, ps));
+        if (out.size() < ps) {
+            // past the cached tail: the store, skipping keys Redis holds (their newer version was listed or is newer
+            // than this page)
+            long from = out.isEmpty() ? beforeViewAt : out.getLast().viewAt();
+            Set<HistoryKey> seen = new HashSet<>();
+            out.forEach(r -> seen.add(r.key()));
+            List<HistoryRecord> older = store.list(mid, from, business, ps - out.size() + seen.size());
+            List<HistoryKey> candidates = new ArrayList<>();
+            for (HistoryRecord r : older) {
+                if (!seen.contains(r.key())) {
+                    candidates.add(r.key());
+                }
+            }
+            Map<HistoryKey, HistoryRecord> cached = candidates.isEmpty() ? Map.of() : cache.latest(candidates);
+            for (HistoryRecord r : older) {
+                if (out.size() == ps) {
+                    break;
+                }
+                if (!seen.contains(r.key()) && !cached.containsKey(r.key())) {
+                    out.add(r);
+                    seen.add(r.key());
+                }
+            }
+        }
+        long next = out.size() == ps ? out.getLast().viewAt() : 0;
+        return new HistoryPage(out, next);
+    }
+
+    /** Where the player should resume {@code kid} for {@code mid}: the latest record, from Redis. */
+    public Optional<HistoryRecord> resume(long mid, Kid kid) {
+        if (mid <= 0) {
+            return Optional.empty();
+        }
+        return cache.get(new HistoryKey(mid, kid));
+    }
+
+    /** Deletes records from Redis and the store. */
+    public void delete(long mid, Collection<Kid> kids) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        if (kids.isEmpty() || kids.size() > 100) {
+            throw HistoryErrors.badParameter("kid", "must name 1 to 100 records");
+        }
+        cache.delete(mid, kids);
+        store.delete(mid, kids);
+    }
+
+    /** Deletes all of a user's history. */
+    public void clear(long mid) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        cache.clear(mid);
+        store.clear(mid);
+    }
+
+    public void setPaused(long mid, boolean paused) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        pause.setPaused(mid, paused);
+    }
+
+    public boolean isPaused(long mid) {
+        if (mid <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        return pause.isPaused(mid);
+    }
+}

@@ -1,0 +1,237 @@
+package dev.plaza.history.biz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.plaza.kit.errors.PlazaError;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The use cases over plain fakes of the biz interfaces. */
+class HistoryUsecaseTest {
+    /** A map per user; the cap trims the oldest. */
+    static class Cache implements HistoryCache {
+        final Map<HistoryKey, HistoryRecord> records = new HashMap<>();
+        int cap = 1000;
+
+        @Override
+        public void putAll(Collection<HistoryRecord> rs) {
+            for (HistoryRecord r : rs) {
+                HistoryRecord old = records.get(r.key());
+                if (old == null || old.isReplacedBy(r)) {
+                    records.put(r.key(), r);
+                }
+                List<HistoryRecord> mine = userList(r.mid(), 0, null);
+                for (int i = cap; i < mine.size(); i++) {
+                    records.remove(mine.get(i).key());
+                }
+            }
+        }
+
+        @Override
+        public Map<HistoryKey, HistoryRecord> latest(Collection<HistoryKey> keys) {
+            Map<HistoryKey, HistoryRecord> out = new HashMap<>();
+            keys.forEach(k -> Optional.ofNullable(records.get(k)).ifPresent(r -> out.put(k, r)));
+            return out;
+        }
+
+        @Override
+        public Optional<HistoryRecord> get(HistoryKey key) {
+            return Optional.ofNullable(records.get(key));
+        }
+
+        @Override
+        public List<HistoryRecord> list(long mid, long beforeViewAt, Business business, int limit) {
+            return userList(mid, beforeViewAt, business).stream().limit(limit).toList();
+        }
+
+        List<HistoryRecord> userList(long mid, long beforeViewAt, Business business) {
+            return records.values().stream().filter(r -> r.mid() == mid)
+                    .filter(r -> beforeViewAt == 0 || r.viewAt() < beforeViewAt)
+                    .filter(r -> business == null || r.kid().business() == business)
+                    .sorted(Comparator.comparingLong(HistoryRecord::viewAt).reversed()).toList();
+        }
+
+        @Override
+        public int size(long mid) {
+            return userList(mid, 0, null).size();
+        }
+
+        @Override
+        public void delete(long mid, Collection<Kid> kids) {
+            kids.forEach(k -> records.remove(new HistoryKey(mid, k)));
+        }
+
+        @Override
+        public void clear(long mid) {
+            records.keySet().removeIf(k -> k.mid() == mid);
+        }
+    }
+
+    static final class Store extends Cache implements HistoryStore {
+        @Override
+        public int upsert(Collection<HistoryRecord> rs) {
+            putAll(rs);
+            return rs.size();
+        }
+
+        @Override
+        public int purgeBefore(long viewAtBefore, int limit) {
+            return 0;
+        }
+    }
+
+    static final class Pause implements PauseSwitch {
+        final Set<Long> paused = new HashSet<>();
+
+        @Override
+        public boolean isPaused(long mid) {
+            return paused.contains(mid);
+        }
+
+        @Override
+        public void setPaused(long mid, boolean on) {
+            if (on) {
+                paused.add(mid);
+            } else {
+                paused.remove(mid);
+            }
+        }
+    }
+
+    private final Cache cache = new Cache();
+    private final Store store = new Store();
+    private final Pause pause = new Pause();
+    private final Set<String> seenDays = new HashSet<>();
+    private final List<String> firstViews = new ArrayList<>();
+    private final List<HistoryRecord> flushed = new ArrayList<>();
+    private final HistoryMerger merger = new HistoryMerger((region, rs) -> flushed.addAll(rs),
+            new HistoryMerger.Settings(Duration.ofHours(1), 1, 1, 100));
+    private Instant now = Instant.parse("2026-11-27T10:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final HistoryUsecase history = new HistoryUsecase(cache, store, pause,
+            (mid, day) -> seenDays.add(mid + "@" + day), (mid, kid, at) -> firstViews.add(mid + " " + kid),
+            merger, clock, ZoneOffset.UTC);
+
+    private static PlazaError refused(Runnable r) {
+        return catchThrowableOfType(PlazaError.class, r::run);
+    }
+
+    @Test
+    void aReportLandsInRedisAndTheMergerAndTheFirstViewOfADayIsAnnouncedOnce() {
+        assertThat(history.report(7, Kid.archive(100), 1, 30, "web")).isTrue();
+        now = now.plusSeconds(15);
+        assertThat(history.report(7, Kid.archive(100), 1, 45, "web")).isTrue();
+        assertThat(history.resume(7, Kid.archive(100)).orElseThrow().progress()).isEqualTo(45);
+        assertThat(merger.pending()).isEqualTo(1);
+        merger.flush();
+        assertThat(flushed).extracting(HistoryRecord::progress).containsExactly(45L);
+        assertThat(firstViews).containsExactly("7 archive_100");
+        now = now.plus(Duration.ofDays(1));
+        history.report(7, Kid.archive(101), 2, 5, "web");
+        assertThat(firstViews).containsExactly("7 archive_100", "7 archive_101");
+        assertThat(seenDays).contains("7@" + LocalDate.of(2026, 11, 28));
+    }
+
+    @Test
+    void whilePausedReportsAreAcceptedAndDropped() {
+        history.setPaused(7, true);
+        assertThat(history.isPaused(7)).isTrue();
+        assertThat(history.report(7, Kid.archive(100), 1, 30, "web")).isFalse();
+        assertThat(cache.records).isEmpty();
+        assertThat(merger.pending()).isZero();
+        history.setPaused(7, false);
+        assertThat(history.report(7, Kid.archive(100), 1, 30, "web")).isTrue();
+    }
+
+    @Test
+    void badReportsChangeNothing() {
+        assertThat(refused(() -> history.report(0, Kid.archive(1), 1, 1, "web")).code()).isEqualTo(-101);
+        assertThat(refused(() -> history.report(7, Kid.archive(1), -1, 1, "web")).code()).isEqualTo(-400);
+        assertThat(refused(() -> history.report(7, Kid.archive(1), 1, -2, "web")).code()).isEqualTo(-400);
+        assertThat(refused(() -> history.report(7, Kid.archive(1), 1, 1, "x".repeat(33))).code()).isEqualTo(-400);
+        assertThat(cache.records).isEmpty();
+        assertThat(merger.pending()).isZero();
+        assertThat(firstViews).isEmpty();
+    }
+
+    @Test
+    void aBackedUpMergerRefusesFastAndStoresNothing() {
+        for (long aid = 1; aid <= 4; aid++) { // 4 x maxPending (1) keys pending: the sink has not run
+            history.report(7, Kid.archive(aid), 1, 1, "web");
+        }
+        PlazaError e = refused(() -> history.report(7, Kid.archive(99), 1, 1, "web"));
+        assertThat(e.code()).isEqualTo(-503);
+        assertThat(cache.get(new HistoryKey(7, Kid.archive(99)))).isEmpty();
+    }
+
+    @Test
+    void listingPagesThroughRedisThenTheStorePastTheCachedTail() {
+        cache.cap = 5;
+        for (int i = 1; i <= 12; i++) {
+            now = now.plusSeconds(10);
+            history.report(7, Kid.archive(i), 1, i, "web");
+            merger.flush();
+        }
+        store.upsert(flushed); // what the job would have written
+        // an old record of a kid Redis holds in a newer version must not show twice
+        store.upsert(List.of(new HistoryRecord(new HistoryKey(7, Kid.archive(12)), 1, 0, "web", 1)));
+        List<Long> seen = new ArrayList<>();
+        long cursor = 0;
+        for (int pageNo = 0; pageNo < 5; pageNo++) {
+            HistoryPage p = history.list(7, cursor, null, 4);
+            p.records().forEach(r -> seen.add(r.kid().id()));
+            if (p.nextViewAt() == 0) {
+                break;
+            }
+            cursor = p.nextViewAt();
+        }
+        assertThat(seen).containsExactly(12L, 11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+        assertThat(refused(() -> history.list(7, 0, null, 31)).code()).isEqualTo(-400);
+        assertThat(history.list(7, 0, Business.LIVE, 10).records()).isEmpty();
+    }
+
+    @Test
+    void deleteAndClearReachRedisAndTheStore() {
+        history.report(7, Kid.archive(1), 1, 1, "web");
+        history.report(7, Kid.archive(2), 1, 1, "web");
+        merger.flush();
+        store.upsert(flushed);
+        history.delete(7, List.of(Kid.archive(1)));
+        assertThat(cache.get(new HistoryKey(7, Kid.archive(1)))).isEmpty();
+        assertThat(store.get(new HistoryKey(7, Kid.archive(1)))).isEmpty();
+        history.clear(7);
+        assertThat(cache.records).isEmpty();
+        assertThat(store.records).isEmpty();
+        assertThat(refused(() -> history.delete(7, List.of())).code()).isEqualTo(-400);
+    }
+}
