@@ -24,9 +24,7 @@ import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.http.Principal;
 import dev.plaza.kit.http.Request;
 import dev.plaza.kit.http.RouteRegistry;
-import dev.plaza.kit.rpc.RpcCaller;
 import dev.plaza.kit.rpc.RpcCalls;
-import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -282,16 +280,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
 
     /** A service call made on behalf of {@code mid} (0: anonymous), its failure turned back into the PlazaError. */
     private static <T> T call(long mid, Supplier<T> rpc) {
-        if (mid <= 0) {
-            return RpcCalls.call(rpc);
-        }
-        Context actingFor = RpcCaller.onBehalfOf(mid);
-        Context previous = actingFor.attach();
-        try {
-            return RpcCalls.call(rpc);
-        } finally {
-            actingFor.detach(previous);
-        }
+        return RpcCalls.callAs(mid, rpc);
     }
 
     /** The client's User-Agent, cut to what the content row keeps. */

@@ -22,6 +22,23 @@ public final class RpcCalls {
         }
     }
 
+    /**
+     * {@link #call} on behalf of user {@code mid} (sent as {@code x-plaza-mid}, see {@link RpcCaller}); 0 or less
+     * calls anonymously. For interface roles calling a service for the logged-in user.
+     */
+    public static <T> T callAs(long mid, Supplier<T> call) {
+        if (mid <= 0) {
+            return call(call);
+        }
+        io.grpc.Context actingFor = RpcCaller.onBehalfOf(mid);
+        io.grpc.Context previous = actingFor.attach();
+        try {
+            return call(call);
+        } finally {
+            actingFor.detach(previous);
+        }
+    }
+
     public static void run(Runnable call) {
         call(() -> {
             call.run();
