@@ -5,25 +5,30 @@ import dev.plaza.account.client.AccountAuthenticator;
 import dev.plaza.account.server.AccountConfig;
 import dev.plaza.account.server.AccountServer;
 import dev.plaza.api.account.v1.AccountGrpc;
-import dev.plaza.archive.server.ArchiveConfig;
-import dev.plaza.archive.server.ArchiveServer;
 import dev.plaza.api.archive.v1.ArchiveGrpc;
 import dev.plaza.api.comment.v1.CommentGrpc;
+import dev.plaza.api.history.v1.HistoryGrpc;
+import dev.plaza.archive.server.ArchiveConfig;
+import dev.plaza.archive.server.ArchiveServer;
 import dev.plaza.comment.admin.server.AdminServer;
 import dev.plaza.comment.data.db.CommentDbConfig;
 import dev.plaza.comment.job.CommentJob;
 import dev.plaza.comment.server.CommentConfig;
 import dev.plaza.comment.server.CommentServer;
-import dev.plaza.kit.mq.KafkaConfig;
-import dev.plaza.kit.mq.MqProducer;
-import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
+import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Engines;
+import dev.plaza.history.data.db.HistoryDbConfig;
+import dev.plaza.history.job.HistoryJob;
+import dev.plaza.history.server.HistoryConfig;
+import dev.plaza.history.server.HistoryServer;
 import dev.plaza.kit.app.App;
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.db.DbConfig;
 import dev.plaza.kit.http.HttpEdge;
 import dev.plaza.kit.metrics.Metrics;
+import dev.plaza.kit.mq.KafkaConfig;
+import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
 import dev.plaza.kit.rpc.RpcChannels;
@@ -66,6 +71,9 @@ public final class Standalone {
     private CommentServer comment;
     private CommentJob commentJob;
     private AdminServer commentAdmin;
+    private MqProducer historyProducer;
+    private HistoryServer history;
+    private HistoryJob historyJob;
     private RpcServer rpc;
     private RpcClient channel;
     private HttpEdge edge;
@@ -85,7 +93,9 @@ public final class Standalone {
                 .add("rpc-channel", Lifecycle.of("rpc-channel", this::openChannel, this::closeChannel))
                 .add("archive", Lifecycle.of("archive", this::startArchive, () -> close(archive)))
                 .add("comment", Lifecycle.of("comment", this::startComment, this::stopComment))
+                .add("history", Lifecycle.of("history", this::startHistory, this::stopHistory))
                 .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
+                .add("history-job", Lifecycle.of("history-job", this::startHistoryJob, () -> close(historyJob)))
                 .add("comment-job", Lifecycle.of("comment-job", this::startCommentJob, () -> close(commentJob)))
                 .add("comment-admin", Lifecycle.of("comment-admin", this::startCommentAdmin,
                         () -> close(commentAdmin)))
@@ -127,6 +137,10 @@ public final class Standalone {
 
     public CommentServer comment() {
         return comment;
+    }
+
+    public HistoryServer history() {
+        return history;
     }
 
     /** The comment admin role, when it runs in this process. */
@@ -233,6 +247,7 @@ public final class Standalone {
                 .addService(account.grpcService())
                 .addService(archive.grpcService())
                 .addService(comment.grpcService())
+                .addService(history.grpcService())
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());
@@ -302,6 +317,36 @@ public final class Standalone {
         commentAdmin.start();
     }
 
+    private void startHistory() {
+        KafkaConfig kafka = KafkaConfig.of(kafkaBootstrap(), "plaza-history");
+        historyProducer = MqProducer.create(kafka, meters, tracing.openTelemetry());
+        HistoryConfig hc = cfg.history();
+        HistoryDbConfig dbs = new HistoryDbConfig(hc.db().databases().stream().map(this::db).toList(),
+                hc.db().tables());
+        history = HistoryServer.create(new HistoryConfig(dbs, hc.cap(), hc.cacheTtl(), hc.flushInterval(),
+                hc.maxPending(), hc.regions(), hc.flushPartitions(), hc.retention(), hc.cleanupInterval(),
+                hc.rpcTimeout(), hc.zone(), hc.job()), redis, historyProducer, kafka, meters, clock);
+        history.start();
+    }
+
+    /** The merger's last flush needs the producer: the server closes first. */
+    private void stopHistory() throws Exception {
+        try {
+            close(history);
+        } finally {
+            close(historyProducer);
+        }
+    }
+
+    private void startHistoryJob() {
+        if (!cfg.history().job().enabled()) {
+            return;
+        }
+        historyJob = history.job(KafkaConfig.of(kafkaBootstrap(), "plaza-history-job"), meters,
+                tracing.openTelemetry());
+        historyJob.start();
+    }
+
     private void seedDemo() {
         if (!cfg.demo().enabled() || account.usecase().userCount() > 0) {
             return;
@@ -323,9 +368,12 @@ public final class Standalone {
                 .routes(account.httpRoutes())
                 .routes(archive.httpRoutes())
                 .routes(comment.httpRoutes(CommentGrpc.newBlockingStub(channel)))
+                .routes(history.httpRoutes(HistoryGrpc.newBlockingStub(channel), ArchiveGrpc.newBlockingStub(channel),
+                        AccountGrpc.newBlockingStub(channel)))
                 .readiness("account-db", account.database()::isHealthy)
                 .readiness("archive-db", archive.database()::isHealthy)
                 .readiness("comment-db", comment::isHealthy)
+                .readiness("history-db", history::isHealthy)
                 .readiness("redis", redis::isHealthy);
         if (commentAdmin != null) {
             b.routes(commentAdmin.httpRoutes());

@@ -46,6 +46,8 @@ class StandaloneIT {
                 "comment.db.indexTables=8",
                 "comment.db.contentTables=8",
                 "comment.db.actionTables=8",
+                "history.db.tables=4",
+                "history.flushInterval=200ms",
                 "log.level=WARN"));
         sets.addAll(List.of(extraSets));
         StandaloneConfig cfg = ConfigLoader.load(PlazaMain.DEFAULTS, configFile, Map.of(), sets)
@@ -118,6 +120,26 @@ class StandaloneIT {
             assertThat(http.get("/x/admin/reply/search").bearer(token).param("keyword", "Plaza").send().code())
                     .as("search is for admins only").isEqualTo(-403);
 
+            // history: a player heartbeat lands at once (Redis) and reaches the store through the job
+            Answer beat = http.post("/x/click-interface/web/heartbeat").bearer(token).param("aid", aid)
+                    .param("played_time", 17).param("play_type", 0).send();
+            assertThat(beat.code()).as(beat.toString()).isZero();
+            Answer cursor = http.get("/x/web-interface/history/cursor").bearer(token).send();
+            assertThat(cursor.data().path("list").path(0).path("title").asText()).as(cursor.toString())
+                    .isEqualTo("Hello Plaza");
+            assertThat(cursor.data().path("list").path(0).path("progress").asLong()).isEqualTo(17);
+            assertThat(cursor.data().path("list").path(0).path("kid").asText()).isEqualTo("archive_" + aid);
+            assertThat(cursor.data().path("list").path(0).path("author_name").asText()).isEqualTo("neo");
+            assertThat(http.get("/x/v2/history/progress").bearer(token).param("aid", aid).send().data()
+                    .path("last_play_time").asLong()).isEqualTo(17_000);
+            assertThat(http.post("/x/click-interface/web/heartbeat").bearer(token).param("aid", 987_654_321)
+                    .param("played_time", 1).send().code()).as("unknown video").isEqualTo(-404);
+            assertThat(http.post("/x/click-interface/web/heartbeat").param("aid", aid).param("played_time", 1)
+                    .send().code()).as("anonymous").isEqualTo(-101);
+            long viewer = mid;
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(first.history().store()
+                    .list(viewer, 0, null, 10)).as("written by the job").hasSize(1));
+
             String metrics = http.get("/metrics").send().body();
             assertThat(metrics).contains("route=\"/x/passport/login\"").contains("route=\"/x/archive/add\"")
                     .contains("route=\"/x/v2/reply/add\"").contains("grpc_server_requests")
@@ -140,6 +162,10 @@ class StandaloneIT {
             Answer list = http.get("/x/v2/reply").param("type", 1).param("oid", aid).send();
             assertThat(list.data().path("replies").path(0).path("rpid").asLong()).as(list.toString()).isEqualTo(rpid);
             assertThat(list.data().path("replies").path(0).path("like").asInt()).isEqualTo(1);
+            // history survived too
+            Answer hist = http.get("/x/web-interface/history/cursor").bearer(login.data().path("token").asText())
+                    .send();
+            assertThat(hist.data().path("list").path(0).path("progress").asLong()).as(hist.toString()).isEqualTo(17);
             // the demo seed ran once only
             assertThat(http.post("/x/passport/register").param("username", "alice").param("password", "another123")
                     .send().code()).isEqualTo(61001);
@@ -164,7 +190,17 @@ class StandaloneIT {
                             password: "%s"
                             maxPoolSize: 4
                             connectionTimeout: 2s
-                    """.formatted(e.jdbcUrl("ext_comment"), e.mariadbUser(), e.mariadbPassword()));
+                    history:
+                      db:
+                        databases:
+                          - jdbcUrl: %s
+                            user: %s
+                            password: "%s"
+                            maxPoolSize: 4
+                            connectionTimeout: 2s
+                        tables: 4
+                    """.formatted(e.jdbcUrl("ext_comment"), e.mariadbUser(), e.mariadbPassword(),
+                    e.jdbcUrl("ext_history"), e.mariadbUser(), e.mariadbPassword()));
             Standalone plaza = start(Optional.of(config),
                     "engines.embedded=false",
                     "redis.uri=" + e.redisUri(),

@@ -7,6 +7,7 @@ import dev.plaza.comment.biz.ReplyIndex;
 import dev.plaza.comment.biz.Sort;
 import dev.plaza.comment.biz.Subject;
 import dev.plaza.comment.biz.SubjectKey;
+import dev.plaza.kit.redis.LuaScript;
 import dev.plaza.kit.redis.Redis;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;

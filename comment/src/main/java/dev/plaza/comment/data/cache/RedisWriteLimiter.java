@@ -1,6 +1,7 @@
 package dev.plaza.comment.data.cache;
 
 import dev.plaza.comment.biz.WriteLimiter;
+import dev.plaza.kit.redis.LuaScript;
 import dev.plaza.kit.redis.Redis;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;

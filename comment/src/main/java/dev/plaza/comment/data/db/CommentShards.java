@@ -2,18 +2,15 @@ package dev.plaza.comment.data.db;
 
 import dev.plaza.kit.db.Database;
 import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.db.ShardedSchema;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,39 +57,12 @@ public final class CommentShards implements AutoCloseable {
         }
     }
 
-    /**
-     * Its own history table, and a baseline below V1 when the database already holds other tables, so the comment
-     * tables can share a database with another system's without either's migrations being skipped.
-     */
     private static void migrate(Database db, ShardRouter router, int index) {
-        Flyway.configure()
-                .dataSource(db.dataSource())
-                .table(HISTORY_TABLE)
-                .locations("classpath:" + MIGRATIONS)
-                .javaMigrations(new V2__Sharded_tables(router, index))
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+        ShardedSchema.migrate(db, HISTORY_TABLE, MIGRATIONS, new V2__Sharded_tables(router, index));
     }
 
     private static void verifyLayout(Database db, ShardRouter router, int index) {
-        Map<String, Integer> found = db.withConnection(c -> {
-            Map<String, Integer> m = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, value FROM comment_shards");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    m.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-            return m;
-        });
-        Map<String, Integer> wanted = V2__Sharded_tables.layout(router, index);
-        if (!found.equals(wanted)) {
-            throw new IllegalStateException("database " + db.name() + " holds comment tables laid out as " + found
-                    + " but the configuration asks for " + wanted + "; changing table or database counts of existing "
-                    + "data needs a data migration (resharding is not supported in place)");
-        }
+        ShardedSchema.verifyLayout(db, "comment_shards", V2__Sharded_tables.layout(router, index), "comment", "comment.db");
     }
 
     public ShardRouter router() {

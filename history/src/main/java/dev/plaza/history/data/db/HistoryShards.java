@@ -1,0 +1,136 @@
+package dev.plaza.history.data.db;
+
+import dev.plaza.kit.db.Database;
+import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.db.ShardedSchema;
+import dev.plaza.kit.errors.PlazaError;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history databases (one pool each), migrated and checked against the configured table layout, with the
+ * {@link HistoryRouter} that says where a user's records are. Closing it closes the pools.
+ */
+public final class HistoryShards implements AutoCloseable {
+    /** Flyway location of the SQL migrations; the numbered tables come from {@link V2__History_tables}. */
+    public static final String MIGRATIONS = "db/history";
+    /** Flyway's history table of the history schema (the name is what it is: Flyway's history of "history"). */
+    public static final String HISTORY_TABLE = "flyway_history_history";
+    private static final Logger log = LoggerFactory.getLogger(HistoryShards.class);
+    private static final int MAX_ATTEMPTS = 4;
+
+    private final List<Database> databases;
+    private final HistoryRouter router;
+
+    private HistoryShards(List<Database> databases, HistoryRouter router) {
+        this.databases = databases;
+        this.router = router;
+    }
+
+    /**
+     * Opens a pool per database (named {@code history-0}, {@code history-1}, ...), creates the tables on first use
+     * and fails when the tables were created with other counts than {@code cfg} says.
+     */
+    public static HistoryShards open(HistoryDbConfig cfg, MeterRegistry meters) {
+        HistoryRouter router = new HistoryRouter(cfg);
+        List<Database> dbs = new ArrayList<>();
+        try {
+            for (int i = 0; i < cfg.databases().size(); i++) {
+                DbConfig dc = withAffectedRows(cfg.databases().get(i));
+                Database db = Database.open(dc, "history-" + i, meters);
+                dbs.add(db);
+                migrate(db, router, i);
+                verifyLayout(db, router, i);
+            }
+            return new HistoryShards(List.copyOf(dbs), router);
+        } catch (RuntimeException e) {
+            dbs.forEach(Database::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Asks the driver for MySQL's "affected rows" rather than "found rows" (both MariaDB Connector/J and MySQL
+     * Connector/J default to found rows): only then does {@code INSERT ... ON DUPLICATE KEY UPDATE} report 0 for a
+     * row it left unchanged, which is how {@link ShardedHistoryStore#upsert} tells a redelivery from a change. A URL
+     * that sets the option itself is left alone.
+     */
+    static DbConfig withAffectedRows(DbConfig dc) {
+        String url = dc.jdbcUrl();
+        if (url.contains("useAffectedRows")) {
+            return dc;
+        }
+        url = url + (url.contains("?") ? "&" : "?") + "useAffectedRows=true";
+        return new DbConfig(url, dc.user(), dc.password(), dc.maxPoolSize(), dc.connectionTimeout());
+    }
+
+    private static void migrate(Database db, HistoryRouter router, int index) {
+        ShardedSchema.migrate(db, HISTORY_TABLE, MIGRATIONS, new V2__History_tables(router, index));
+    }
+
+    private static void verifyLayout(Database db, HistoryRouter router, int index) {
+        ShardedSchema.verifyLayout(db, "history_shards", V2__History_tables.layout(router, index), "history", "history.db");
+    }
+
+    public HistoryRouter router() {
+        return router;
+    }
+
+    public List<Database> databases() {
+        return databases;
+    }
+
+    /**
+     * Runs {@code work} (one statement, or several that are each safe to run again) on a pooled connection of
+     * database {@code database} in auto-commit mode. A deadlock or lock-wait timeout, which rolled the statement
+     * back, is retried a few times with jitter: every history write is idempotent (newest wins, deletes), so running
+     * it again is safe. {@link PlazaError}s (a busy pool) pass through unchanged.
+     */
+    public <T> T withConnection(int database, Database.SqlWork<T> work) {
+        Database db = databases.get(database);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.withConnection(work);
+            } catch (PlazaError e) {
+                if (retryable(e) && attempt < MAX_ATTEMPTS) {
+                    log.debug("statement on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
+                            e.getCause().toString());
+                    sleep(attempt);
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Deadlock (1213, SQLState 40001) or lock wait timeout (1205): InnoDB rolled back, so running again is safe. */
+    static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s
+                    && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205 || "40001".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PlazaError.internal("interrupted while retrying a statement", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        databases.forEach(Database::close);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.plaza.history.server;
+
+import dev.plaza.history.data.db.HistoryDbConfig;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * Settings of the history roles (config prefix {@code history}).
+ *
+ * @param db              the sharded store
+ * @param cap             records kept in Redis per user (the newest); older pages come from the store
+ * @param cacheTtl        how long a user's Redis history lives after their last report
+ * @param flushInterval   how often merged reports go to the job
+ * @param maxPending      merged keys that trigger an early flush (x4: reports are refused with -503)
+ * @param regions         user groups per flush message ({@code mid % regions})
+ * @param flushPartitions partitions of {@code history-flush} (and {@code history-first-view}) when created
+ * @param retention       records older than this are purged from the store
+ * @param cleanupInterval how often the purge runs
+ * @param rpcTimeout      deadline of calls to the history, archive and account services from the interface
+ * @param zone            where "today" is for the first view of the day
+ * @param job             the job role in this process
+ */
+public record HistoryConfig(HistoryDbConfig db, int cap, Duration cacheTtl, Duration flushInterval, int maxPending,
+                            int regions, int flushPartitions, Duration retention, Duration cleanupInterval,
+                            Duration rpcTimeout, String zone, Job job) {
+    public HistoryConfig {
+        Objects.requireNonNull(db, "history.db is required");
+        if (cap < 10 || cap > 100_000) {
+            throw new IllegalArgumentException("history.cap must be 10 to 100000");
+        }
+        if (maxPending < 1 || regions < 1 || flushPartitions < 1) {
+            throw new IllegalArgumentException("history.maxPending, regions and flushPartitions must be positive");
+        }
+        for (Duration d : new Duration[] {cacheTtl, flushInterval, retention, cleanupInterval, rpcTimeout}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("history durations must be positive");
+            }
+        }
+        try {
+            ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("history.zone is not a time zone: '" + zone + "'");
+        }
+        Objects.requireNonNull(job, "history.job is required");
+    }
+
+    /**
+     * @param enabled        run the job (Kafka consumer writing the store) in this process
+     * @param maxPollRecords flush messages per poll (each holds up to 1,000 records)
+     * @param concurrency    partitions written at the same time
+     */
+    public record Job(boolean enabled, int maxPollRecords, int concurrency) {
+        public Job {
+            if (maxPollRecords < 1 || concurrency < 1 || concurrency > 64) {
+                throw new IllegalArgumentException("history.job.maxPollRecords must be positive, concurrency 1-64");
+            }
+        }
+    }
+
+    public ZoneId zoneId() {
+        return ZoneId.of(zone);
+    }
+
+    /** Defaults around the given store: 1,000 per user, 10 s flushes, 90 days kept, UTC days. */
+    public static HistoryConfig defaults(HistoryDbConfig db) {
+        return new HistoryConfig(db, 1000, Duration.ofDays(30), Duration.ofSeconds(10), 10_000, 16, 8,
+                Duration.ofDays(90), Duration.ofHours(1), Duration.ofSeconds(2), "UTC", new Job(true, 20, 2));
+    }
+}

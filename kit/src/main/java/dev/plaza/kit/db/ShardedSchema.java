@@ -1,0 +1,62 @@
+package dev.plaza.kit.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
+
+/**
+ * The schema of a system whose tables are numbered shards ({@code subject_07}, {@code history_12}) spread over
+ * several databases: its migrations, and the layout each database records at creation and checks at every start,
+ * so a changed table or database count fails loudly instead of looking for rows in the wrong tables.
+ */
+public final class ShardedSchema {
+    private ShardedSchema() {
+    }
+
+    /**
+     * Runs the migrations under {@code location} plus {@code javaMigrations}, with the system's own Flyway history
+     * table and a baseline below V1 when the database already holds other tables, so several systems can share a
+     * database without either's migrations being skipped.
+     */
+    public static void migrate(Database db, String historyTable, String location, JavaMigration... javaMigrations) {
+        Flyway.configure()
+                .dataSource(db.dataSource())
+                .table(historyTable)
+                .locations("classpath:" + location)
+                .javaMigrations(javaMigrations)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    /**
+     * Compares the {@code (name, value)} rows of {@code layoutTable} with {@code wanted}.
+     *
+     * @param system    names the tables in the message ({@code "comment"})
+     * @param configKey where the counts are configured ({@code "comment.db"})
+     * @throws IllegalStateException naming both layouts when they differ
+     */
+    public static void verifyLayout(Database db, String layoutTable, Map<String, Integer> wanted, String system,
+                                    String configKey) {
+        Map<String, Integer> found = db.withConnection(c -> {
+            Map<String, Integer> m = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, value FROM " + layoutTable);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return m;
+        });
+        if (!found.equals(wanted)) {
+            throw new IllegalStateException("database " + db.name() + " holds " + system + " tables laid out as "
+                    + found + " but the configuration (" + configKey + ") asks for " + wanted + "; changing table "
+                    + "or database counts of existing data needs a data migration (resharding is not supported in "
+                    + "place)");
+        }
+    }
+}
