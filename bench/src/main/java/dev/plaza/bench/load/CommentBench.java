@@ -28,23 +28,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * suit a load test (see docs/benchmarks.md).
  */
 public final class CommentBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String FORM = BenchClient.FORM;
 
     private final String host;
     private final int port;
     private boolean readsOnly;
     private int backgroundRate = 1000;
-    private HttpLoad.Connection admin;
+    private final BenchClient admin;
 
     private CommentBench(String host, int port) {
         this.host = host;
         this.port = port;
-        this.admin = new HttpLoad.Connection(host, port);
+        this.admin = new BenchClient(host, port);
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = parse(argv);
+        Map<String, String> a = BenchClient.args(argv);
         String host = a.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(a.getOrDefault("port", "8080"));
         int connections = Integer.parseInt(a.getOrDefault("connections", "64"));
@@ -62,37 +61,27 @@ public final class CommentBench {
     private void run(int connections, Duration warmup, Duration duration, int userCount, int samples, int spreadVideos)
             throws Exception {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < userCount; i++) {
-            String name = "bench_" + runId + "_" + i;
-            call("POST", "/x/passport/register", form("username", name, "password", "benchpass1"), null);
-            JsonNode login = call("POST", "/x/passport/login", form("username", name, "password", "benchpass1"), null);
-            tokens.add("Bearer " + login.path("data").path("token").asText());
-        }
-        JsonNode video = call("POST", "/x/archive/add", form("title", "bench video " + runId, "duration", "60",
-                "media_url", "https://media.example/bench.mp4"), tokens.get(0));
-        long aid = video.path("data").path("aid").asLong();
+        List<String> tokens = admin.users("bench_" + runId, userCount);
+        long aid = admin.video(tokens.get(0), "bench video " + runId);
         for (int i = 0; i < 40; i++) {
             post(aid, tokens.get(i % tokens.size()), "seed comment " + i);
         }
         String listPath = "/x/v2/reply?type=1&oid=" + aid + "&pn=1&ps=20&sort=0";
-        waitUntil(() -> call("GET", listPath, null, null).path("data").path("page").path("count").asInt() >= 40);
-        call("GET", listPath, null, null);
+        waitUntil(() -> admin.call("GET", listPath, null, null).path("data").path("page").path("count").asInt() >= 40);
+        admin.call("GET", listPath, null, null);
         List<Long> spread = new ArrayList<>();
         for (int v = 0; v < spreadVideos; v++) {
-            spread.add(call("POST", "/x/archive/add", form("title", "bench spread " + runId + " " + v, "duration", "60",
-                    "media_url", "https://media.example/bench.mp4"), tokens.get(v % tokens.size()))
-                    .path("data").path("aid").asLong());
+            spread.add(admin.video(tokens.get(v % tokens.size()), "bench spread " + runId + " " + v));
         }
         System.out.printf("video aid=%d (+%d spread videos), %d users, %d connections, %s warm-up, %s measured%n%n",
                 aid, spreadVideos, userCount, connections, warmup, duration);
         System.out.println(HttpLoad.Result.header());
 
         HttpLoad.Result trivial = HttpLoad.run("GET /x/ping (trivial)", host, port, connections, warmup, duration,
-                i -> HttpLoad.Request.get("/x/ping"), CommentBench::codeZero);
+                i -> HttpLoad.Request.get("/x/ping"), BenchClient::codeZero);
         System.out.println(trivial.row(trivial.throughput()));
         HttpLoad.Result read = HttpLoad.run("GET /x/v2/reply page 1 (warm)", host, port, connections, warmup, duration,
-                i -> HttpLoad.Request.get(listPath), CommentBench::codeZero);
+                i -> HttpLoad.Request.get(listPath), BenchClient::codeZero);
         System.out.println(read.row(trivial.throughput()));
         if (readsOnly) {
             return;
@@ -104,7 +93,7 @@ public final class CommentBench {
         long t0 = System.nanoTime();
         HttpLoad.Result hot = HttpLoad.run("POST /x/v2/reply/add, one video", host, port, connections, warmup, duration,
                 i -> postRequest(aid, tokens.get(i % tokens.size()), runId, seq.incrementAndGet()),
-                CommentBench::codeZero);
+                BenchClient::codeZero);
         System.out.println(hot.row(trivial.throughput()));
         drains.add(drain("one video", List.of(aid), before, t0));
 
@@ -114,7 +103,7 @@ public final class CommentBench {
                 warmup, duration,
                 i -> postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
                         seq.incrementAndGet()),
-                CommentBench::codeZero);
+                BenchClient::codeZero);
         System.out.println(wide.row(trivial.throughput()));
         drains.add(drain(spreadVideos + " videos", spread, before, t0));
         System.out.println();
@@ -133,13 +122,13 @@ public final class CommentBench {
             try {
                 HttpLoad.run("background", host, port, 16, Duration.ZERO, backgroundFor,
                         i -> {
-                            pace(bgStart + (long) (i * perRequestNanos));
+                            BenchClient.pace(bgStart + (long) (i * perRequestNanos));
                             return i % 5 == 0
                                     ? postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
                                     bg.incrementAndGet())
                                     : HttpLoad.Request.get(listPath);
                         },
-                        CommentBench::codeZero);
+                        BenchClient::codeZero);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -151,16 +140,10 @@ public final class CommentBench {
         background.join();
     }
 
-    private static void pace(long atNanos) {
-        long wait = atNanos - System.nanoTime();
-        if (wait > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
-        }
-    }
 
     private static HttpLoad.Request postRequest(long aid, String token, String runId, long n) {
         return new HttpLoad.Request("POST", "/x/v2/reply/add", FORM,
-                form("type", "1", "oid", Long.toString(aid), "message", "load " + runId + " " + n), token);
+                BenchClient.form("type", "1", "oid", Long.toString(aid), "message", "load " + runId + " " + n), token);
     }
 
     private static void printVisible(String what, double[] v) {
@@ -173,7 +156,7 @@ public final class CommentBench {
     private long[] totalCount(List<Long> aids) throws IOException {
         long sum = 0;
         for (long a : aids) {
-            sum += call("GET", "/x/v2/reply/count?type=1&oid=" + a, null, null).path("data").path("count").asLong();
+            sum += admin.call("GET", "/x/v2/reply/count?type=1&oid=" + a, null, null).path("data").path("count").asLong();
         }
         return new long[] {sum};
     }
@@ -183,8 +166,7 @@ public final class CommentBench {
      * apply rate over the whole write run: posts applied / (time from the run's start to the last one applied).
      */
     private String drain(String what, List<Long> aids, long[] before, long startNanos) throws Exception {
-        admin.closeQuietly();
-        admin = new HttpLoad.Connection(host, port);
+        admin.reconnect();
         long last = totalCount(aids)[0];
         long lastChange = System.nanoTime();
         while (System.nanoTime() - lastChange < 3_000_000_000L) {
@@ -209,7 +191,7 @@ public final class CommentBench {
             long t0 = System.nanoTime();
             long rpid = post(aid, tokens.get(s % tokens.size()), "visible " + runId + " " + s);
             while (true) {
-                JsonNode replies = call("GET", listPath, null, null).path("data").path("replies");
+                JsonNode replies = admin.call("GET", listPath, null, null).path("data").path("replies");
                 boolean seen = false;
                 for (JsonNode r : replies) {
                     if (r.path("rpid").asLong() == rpid) {
@@ -232,7 +214,8 @@ public final class CommentBench {
     }
 
     private long post(long aid, String token, String message) throws IOException {
-        JsonNode r = call("POST", "/x/v2/reply/add", form("type", "1", "oid", Long.toString(aid), "message", message),
+        JsonNode r = admin.call("POST", "/x/v2/reply/add",
+                BenchClient.form("type", "1", "oid", Long.toString(aid), "message", message),
                 token);
         if (r.path("code").asInt() != 0) {
             throw new IllegalStateException("post failed: " + r);
@@ -240,39 +223,8 @@ public final class CommentBench {
         return r.path("data").path("rpid").asLong();
     }
 
-    /** One call on the set-up connection; a GET is retried once on a fresh connection (the server closes idle ones). */
-    private JsonNode call(String method, String path, String formBody, String authorization) throws IOException {
-        HttpLoad.Request r = new HttpLoad.Request(method, path, formBody == null ? null : FORM, formBody,
-                authorization);
-        HttpLoad.Response resp;
-        try {
-            resp = admin.send(r, host + ":" + port);
-        } catch (IOException e) {
-            admin.closeQuietly();
-            admin = new HttpLoad.Connection(host, port);
-            if (!method.equals("GET")) {
-                throw e;
-            }
-            resp = admin.send(r, host + ":" + port);
-        }
-        return JSON.readTree(resp.body());
-    }
 
-    private static boolean codeZero(HttpLoad.Response r) {
-        return r.status() == 200 && r.body().startsWith("{\"code\":0,");
-    }
 
-    private static String form(String... kv) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (sb.length() > 0) {
-                sb.append('&');
-            }
-            sb.append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
-        return sb.toString();
-    }
 
     interface Check {
         boolean ok() throws Exception;
@@ -295,11 +247,4 @@ public final class CommentBench {
         return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))];
     }
 
-    private static Map<String, String> parse(String[] argv) {
-        Map<String, String> m = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            m.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
-        return m;
-    }
 }

@@ -32,7 +32,18 @@ public interface HistoryCache {
     /** How many records the user's list holds (at most the cap). */
     int size(long mid);
 
-    void delete(long mid, Collection<Kid> kids);
+    /**
+     * Forgets records and leaves a tombstone with the time of the delete, so that a report merged or flushed before
+     * it cannot be written back to the store by the job ({@link #deletedAt}).
+     */
+    void delete(long mid, Collection<Kid> kids, long at);
 
-    void clear(long mid);
+    /** Forgets all of a user's records, with one tombstone for all of them. */
+    void clear(long mid, long at);
+
+    /**
+     * When these keys were last deleted (a clear counts for every key of its user), for keys deleted within the
+     * tombstone lifetime; others are left out.
+     */
+    Map<HistoryKey, Long> deletedAt(Collection<HistoryKey> keys);
 }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Merges play reports in process before they go to the job: per (mid, kid) only the latest record is kept (last
  * write wins), and every {@code flushInterval}, or as soon as {@code maxPending} keys wait, the pending records are
  * handed to the {@link FlushSink} grouped by region ({@code mid % regions}), so one message carries many users. A
- * viewer reports every 15 s, so a 10 s interval already turns most reports of a session into one row write.
+ * player reports every 15 s, so the store sees about {@code flushInterval / 15 s} times fewer writes than reports
+ * (12 with the default 3 min). Reports land in Redis at once, so readers never wait for a flush; what a crash loses
+ * is only the store's copy of the reports merged since the last flush (Redis keeps them for readers).
  *
  * <p>A flush that fails puts its records back (a newer record that arrived meanwhile wins) and the next flush tries
  * again; while the sink is down the pending map is bounded by {@code maxPending} x 4: past that, {@link #offer}
@@ -44,9 +46,9 @@ public final class HistoryMerger implements AutoCloseable {
             }
         }
 
-        /** 10 s or 10,000 keys, 16 regions, 1,000 records per message. */
+        /** 3 min or 500,000 keys, 16 regions, 1,000 records per message. */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(10), 10_000, 16, 1000);
+            return new Settings(Duration.ofMinutes(3), 500_000, 16, 1000);
         }
     }
 
@@ -64,6 +66,8 @@ public final class HistoryMerger implements AutoCloseable {
     private final AtomicLong recordsOut = new AtomicLong();
     private final AtomicLong messagesOut = new AtomicLong();
     private final AtomicLong failedFlushes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean earlyFlushQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private ScheduledExecutorService timer;
 
     public HistoryMerger(FlushSink sink, Settings settings) {
@@ -103,8 +107,12 @@ public final class HistoryMerger implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (flushNow && timer != null) {
-            timer.execute(this::flushQuietly); // off the caller's thread: a report never waits for Kafka
+        if (flushNow && timer != null && earlyFlushQueued.compareAndSet(false, true)) {
+            // off the caller's thread (a report never waits for Kafka), and one queued at a time
+            timer.execute(() -> {
+                earlyFlushQueued.set(false);
+                flushQuietly();
+            });
         }
         return true;
     }
@@ -124,8 +132,8 @@ public final class HistoryMerger implements AutoCloseable {
     }
 
     /**
-     * Sends everything pending now, one region after another; records of a region whose message failed go back to
-     * pending and the failure is rethrown after the other regions were tried.
+     * Sends everything pending now, one message after another; at the first message the sink refuses, that message
+     * and the ones not yet sent go back to pending and the failure is rethrown.
      */
     public void flush() {
         flushing.lock(); // one flush at a time: the order of two flushes of one key must not invert
@@ -145,25 +153,28 @@ public final class HistoryMerger implements AutoCloseable {
             for (HistoryRecord r : batch.values()) {
                 byRegion.computeIfAbsent((int) (r.mid() % settings.regions()), k -> new ArrayList<>()).add(r);
             }
-            RuntimeException failure = null;
+            // stop at the first failure: the broker is away, and trying every other message would hold a stop
+            // (or the next flush) for a send timeout each; what was not sent goes back to pending
+            List<List<HistoryRecord>> messages = new ArrayList<>();
             for (Map.Entry<Integer, List<HistoryRecord>> e : byRegion.entrySet()) {
                 List<HistoryRecord> records = e.getValue();
                 for (int from = 0; from < records.size(); from += settings.maxPerMessage()) {
-                    List<HistoryRecord> part = records.subList(from, Math.min(records.size(),
-                            from + settings.maxPerMessage()));
-                    try {
-                        sink.publish(e.getKey(), List.copyOf(part));
-                        recordsOut.addAndGet(part.size());
-                        messagesOut.incrementAndGet();
-                    } catch (RuntimeException ex) {
-                        putBack(part);
-                        failure = failure == null ? ex : failure;
-                    }
+                    messages.add(records.subList(from, Math.min(records.size(), from + settings.maxPerMessage())));
                 }
             }
-            if (failure != null) {
-                failedFlushes.incrementAndGet();
-                throw failure;
+            for (int m = 0; m < messages.size(); m++) {
+                List<HistoryRecord> part = messages.get(m);
+                try {
+                    sink.publish((int) (part.getFirst().mid() % settings.regions()), List.copyOf(part));
+                    recordsOut.addAndGet(part.size());
+                    messagesOut.incrementAndGet();
+                } catch (RuntimeException ex) {
+                    for (int rest = m; rest < messages.size(); rest++) {
+                        putBack(messages.get(rest));
+                    }
+                    failedFlushes.incrementAndGet();
+                    throw ex;
+                }
             }
         } finally {
             flushing.unlock();

@@ -1,6 +1,7 @@
 package dev.plaza.history.biz;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ public final class HistoryUsecase {
     /** Records per page at most (Bilibili's cursor API takes up to 30). */
     public static final int PAGE_MAX = 30;
     public static final int PLATFORM_MAX = 32;
+    /** Store pages read at most to fill one page past the cached tail (rows Redis holds newer are skipped). */
+    private static final int STORE_ROUNDS = 5;
 
     private final HistoryCache cache;
     private final HistoryStore store;
@@ -70,13 +73,14 @@ public final class HistoryUsecase {
         if (pause.isPaused(mid)) {
             return false;
         }
-        long now = clock.millis();
+        Instant at = clock.instant();
+        long now = at.toEpochMilli();
         HistoryRecord r = new HistoryRecord(new HistoryKey(mid, kid), cid, progress, plat, now);
         if (!merger.offer(r)) {
             throw HistoryErrors.overloaded();
         }
         cache.putAll(List.of(r));
-        if (firstView.firstToday(mid, LocalDate.ofInstant(clock.instant(), zone))) {
+        if (firstView.firstToday(mid, LocalDate.ofInstant(at, zone))) {
             firstViewEvents.firstView(mid, kid, now);
         }
         return true;
@@ -98,27 +102,36 @@ public final class HistoryUsecase {
         }
         List<HistoryRecord> out = new ArrayList<>(cache.list(mid, beforeViewAt, business, ps));
         if (out.size() < ps) {
-            // past the cached tail: the store, skipping keys Redis holds (their newer version was listed or is newer
-            // than this page)
-            long from = out.isEmpty() ? beforeViewAt : out.getLast().viewAt();
+            // past the cached tail: the store, skipping keys Redis holds (their newer version was listed, or is
+            // newer than this page); read on while skipped rows leave the page short
             Set<HistoryKey> seen = new HashSet<>();
             out.forEach(r -> seen.add(r.key()));
-            List<HistoryRecord> older = store.list(mid, from, business, ps - out.size() + seen.size());
-            List<HistoryKey> candidates = new ArrayList<>();
-            for (HistoryRecord r : older) {
-                if (!seen.contains(r.key())) {
-                    candidates.add(r.key());
-                }
-            }
-            Map<HistoryKey, HistoryRecord> cached = candidates.isEmpty() ? Map.of() : cache.latest(candidates);
-            for (HistoryRecord r : older) {
-                if (out.size() == ps) {
+            long from = out.isEmpty() ? beforeViewAt : out.getLast().viewAt();
+            for (int round = 0; out.size() < ps && round < STORE_ROUNDS; round++) {
+                List<HistoryRecord> older = store.list(mid, from, business, ps);
+                if (older.isEmpty()) {
                     break;
                 }
-                if (!seen.contains(r.key()) && !cached.containsKey(r.key())) {
-                    out.add(r);
-                    seen.add(r.key());
+                List<HistoryKey> candidates = new ArrayList<>();
+                for (HistoryRecord r : older) {
+                    if (!seen.contains(r.key())) {
+                        candidates.add(r.key());
+                    }
                 }
+                Map<HistoryKey, HistoryRecord> cached = candidates.isEmpty() ? Map.of() : cache.latest(candidates);
+                for (HistoryRecord r : older) {
+                    if (out.size() == ps) {
+                        break;
+                    }
+                    if (!seen.contains(r.key()) && !cached.containsKey(r.key())) {
+                        out.add(r);
+                        seen.add(r.key());
+                    }
+                }
+                if (older.size() < ps) {
+                    break; // the store has nothing older
+                }
+                from = older.getLast().viewAt();
             }
         }
         long next = out.size() == ps ? out.getLast().viewAt() : 0;
@@ -141,7 +154,7 @@ public final class HistoryUsecase {
         if (kids.isEmpty() || kids.size() > 100) {
             throw HistoryErrors.badParameter("kid", "must name 1 to 100 records");
         }
-        cache.delete(mid, kids);
+        cache.delete(mid, kids, clock.millis()); // the tombstone first: the job checks it before writing
         store.delete(mid, kids);
     }
 
@@ -150,7 +163,7 @@ public final class HistoryUsecase {
         if (mid <= 0) {
             throw HistoryErrors.notLoggedIn();
         }
-        cache.clear(mid);
+        cache.clear(mid, clock.millis());
         store.clear(mid);
     }
 

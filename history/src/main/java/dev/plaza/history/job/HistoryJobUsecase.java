@@ -22,6 +22,7 @@ public final class HistoryJobUsecase {
     private final Counter fromRedis;
     private final Counter fromMessage;
     private final Counter rowsWritten;
+    private final Counter skippedDeleted;
 
     public HistoryJobUsecase(HistoryCache cache, HistoryStore store, MeterRegistry meters) {
         this.cache = cache;
@@ -31,7 +32,10 @@ public final class HistoryJobUsecase {
         this.fromMessage = Counter.builder("history.job.records").tag("source", "message")
                 .description("records written by the job, by where the newest version came from").register(meters);
         this.rowsWritten = Counter.builder("history.job.rows")
-                .description("store rows the job inserted or changed").register(meters);
+                .description("affected store rows (MySQL counting: 1 per insert, 2 per update)").register(meters);
+        this.skippedDeleted = Counter.builder("history.job.deleted")
+                .description("flushed records not written because the user deleted them after reporting")
+                .register(meters);
     }
 
     /** @return the records written (one per key) */
@@ -47,9 +51,15 @@ public final class HistoryJobUsecase {
             return List.of();
         }
         Map<HistoryKey, HistoryRecord> inRedis = cache.latest(newest.keySet());
+        Map<HistoryKey, Long> deleted = cache.deletedAt(newest.keySet());
         List<HistoryRecord> out = new ArrayList<>(newest.size());
         for (HistoryRecord r : newest.values()) {
             HistoryRecord cached = inRedis.get(r.key());
+            Long deletedAt = deleted.get(r.key());
+            if (cached == null && deletedAt != null && r.viewAt() <= deletedAt) {
+                skippedDeleted.increment(); // reported before the user deleted it: must not come back
+                continue;
+            }
             if (cached != null && r.isReplacedBy(cached)) {
                 out.add(cached);
                 fromRedis.increment();
@@ -58,7 +68,9 @@ public final class HistoryJobUsecase {
                 fromMessage.increment();
             }
         }
-        rowsWritten.increment(store.upsert(out));
+        if (!out.isEmpty()) {
+            rowsWritten.increment(store.upsert(out));
+        }
         return out;
     }
 }

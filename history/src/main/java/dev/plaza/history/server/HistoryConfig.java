@@ -62,9 +62,12 @@ public record HistoryConfig(HistoryDbConfig db, int cap, Duration cacheTtl, Dura
         return ZoneId.of(zone);
     }
 
-    /** Defaults around the given store: 1,000 per user, 10 s flushes, 90 days kept, UTC days. */
+    /**
+     * Defaults around the given store: 1,000 per user, 3 min flushes (a player reports every 15 s, so about 12
+     * reports of a viewer make one store write), up to 500,000 viewers merged per instance, 90 days kept, UTC days.
+     */
     public static HistoryConfig defaults(HistoryDbConfig db) {
-        return new HistoryConfig(db, 1000, Duration.ofDays(30), Duration.ofSeconds(10), 10_000, 16, 8,
+        return new HistoryConfig(db, 1000, Duration.ofDays(30), Duration.ofMinutes(3), 500_000, 16, 8,
                 Duration.ofDays(90), Duration.ofHours(1), Duration.ofSeconds(2), "UTC", new Job(true, 20, 2));
     }
 }

@@ -94,6 +94,8 @@ public final class HistoryServer implements AutoCloseable {
                 .description("merged records sent to the job").register(meters);
         FunctionCounter.builder("history.flushed.messages", merger, m -> m.stats().messagesOut())
                 .description("flush messages sent to the job").register(meters);
+        FunctionCounter.builder("history.flush.failures", merger, m -> m.stats().failedFlushes())
+                .description("flushes the broker refused (their records stay pending)").register(meters);
         Gauge.builder("history.pending", merger, HistoryMerger::pending)
                 .description("merged keys waiting for the next flush").register(meters);
     }

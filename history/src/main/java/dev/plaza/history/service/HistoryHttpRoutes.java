@@ -132,7 +132,8 @@ public final class HistoryHttpRoutes implements HttpRoutes {
         Map<Long, Profile> authors = authors(videos);
         List<Map<String, Object>> list = new ArrayList<>();
         for (HistoryRecordMsg m : r.getRecordsList()) {
-            list.add(item(m, videos.get(m.getOid()), authors));
+            boolean video = m.getBusiness().equals(Business.ARCHIVE.code());
+            list.add(item(m, video ? videos.get(m.getOid()) : null, authors));
         }
         HistoryRecordMsg last = r.getRecordsCount() == 0 ? null : r.getRecords(r.getRecordsCount() - 1);
         Map<String, Object> cursor = new LinkedHashMap<>();

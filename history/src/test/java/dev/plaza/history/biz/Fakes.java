@@ -17,6 +17,8 @@ public final class Fakes {
     /** A map per user; the cap trims the oldest. */
     public static class Cache implements HistoryCache {
         public final Map<HistoryKey, HistoryRecord> records = new HashMap<>();
+        public final Map<HistoryKey, Long> tombstones = new HashMap<>();
+        public final Map<Long, Long> cleared = new HashMap<>();
         public int cap = 1000;
 
         @Override
@@ -63,11 +65,36 @@ public final class Fakes {
         }
 
         @Override
+        public void delete(long mid, Collection<Kid> kids, long at) {
+            kids.forEach(k -> {
+                records.remove(new HistoryKey(mid, k));
+                tombstones.put(new HistoryKey(mid, k), at);
+            });
+        }
+
+        @Override
+        public void clear(long mid, long at) {
+            records.keySet().removeIf(k -> k.mid() == mid);
+            cleared.put(mid, at);
+        }
+
+        @Override
+        public Map<HistoryKey, Long> deletedAt(Collection<HistoryKey> keys) {
+            Map<HistoryKey, Long> out = new HashMap<>();
+            for (HistoryKey k : keys) {
+                long at = Math.max(tombstones.getOrDefault(k, 0L), cleared.getOrDefault(k.mid(), 0L));
+                if (at > 0) {
+                    out.put(k, at);
+                }
+            }
+            return out;
+        }
+
+        // the store's delete and clear (no tombstones there)
         public void delete(long mid, Collection<Kid> kids) {
             kids.forEach(k -> records.remove(new HistoryKey(mid, k)));
         }
 
-        @Override
         public void clear(long mid) {
             records.keySet().removeIf(k -> k.mid() == mid);
         }

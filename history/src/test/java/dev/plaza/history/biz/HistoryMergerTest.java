@@ -94,6 +94,27 @@ class HistoryMergerTest {
     }
 
     @Test
+    void aFlushStopsAtTheFirstRefusedMessageAndKeepsEverythingUnsent() {
+        HistoryMerger m = new HistoryMerger(sink, new HistoryMerger.Settings(hour(), 1000, 4, 1));
+        for (long mid = 1; mid <= 8; mid++) {
+            m.offer(rec(mid, 100, 1, 1_000));
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        HistoryMerger counting = new HistoryMerger((region, rs) -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("broker away");
+        }, new HistoryMerger.Settings(hour(), 1000, 4, 1));
+        for (long mid = 1; mid <= 8; mid++) {
+            counting.offer(rec(mid, 100, 1, 1_000));
+        }
+        assertThatThrownBy(counting::flush).hasMessageContaining("broker away");
+        assertThat(attempts.get()).as("one send timeout, not eight").isEqualTo(1);
+        assertThat(counting.pending()).isEqualTo(8);
+        m.flush();
+        assertThat(sink.messages).hasSize(8);
+    }
+
+    @Test
     void whileTheSinkFailsPendingIsBoundedAndNewKeysAreRefused() {
         HistoryMerger m = new HistoryMerger(sink, new HistoryMerger.Settings(hour(), 2, 1, 100));
         for (long aid = 1; aid <= 8; aid++) {

@@ -131,6 +131,30 @@ class HistoryUsecaseTest {
     }
 
     @Test
+    void staleStoreRowsOfRecordsRedisHoldsDoNotEndTheListEarly() {
+        cache.cap = 2;
+        // the store: ten old records; Redis: the two newest, which are re-watches of stored videos 3 and 4
+        for (int i = 1; i <= 10; i++) {
+            store.upsert(List.of(new HistoryRecord(new HistoryKey(7, Kid.archive(i)), 1, 0, "web", 1_000L * i)));
+        }
+        now = now.plusSeconds(1);
+        history.report(7, Kid.archive(3), 1, 99, "web");
+        now = now.plusSeconds(1);
+        history.report(7, Kid.archive(4), 1, 99, "web");
+        List<Long> seen = new ArrayList<>();
+        long cursor = 0;
+        for (int pageNo = 0; pageNo < 10; pageNo++) {
+            HistoryPage p = history.list(7, cursor, null, 3);
+            p.records().forEach(r -> seen.add(r.kid().id()));
+            if (p.nextViewAt() == 0) {
+                break;
+            }
+            cursor = p.nextViewAt();
+        }
+        assertThat(seen).containsExactly(4L, 3L, 10L, 9L, 8L, 7L, 6L, 5L, 2L, 1L);
+    }
+
+    @Test
     void deleteAndClearReachRedisAndTheStore() {
         history.report(7, Kid.archive(1), 1, 1, "web");
         history.report(7, Kid.archive(2), 1, 1, "web");

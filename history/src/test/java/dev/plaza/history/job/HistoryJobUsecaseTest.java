@@ -32,6 +32,21 @@ class HistoryJobUsecaseTest {
     }
 
     @Test
+    void aRecordReportedBeforeTheUserDeletedItIsNotWrittenBack() {
+        redis.delete(1, List.of(Kid.archive(10)), 5_000);
+        redis.clear(2, 5_000);
+        job.apply(List.of(rec(1, 10, 30, 4_000),   // in flight when the user deleted it
+                rec(1, 11, 30, 4_000),             // another video: not deleted
+                rec(2, 20, 30, 4_999),             // before the clear
+                rec(2, 21, 30, 6_000)));           // watched after the clear
+        assertThat(store.get(new HistoryKey(1, Kid.archive(10)))).isEmpty();
+        assertThat(store.get(new HistoryKey(1, Kid.archive(11)))).isPresent();
+        assertThat(store.get(new HistoryKey(2, Kid.archive(20)))).isEmpty();
+        assertThat(store.get(new HistoryKey(2, Kid.archive(21)))).isPresent();
+        assertThat(meters.get("history.job.deleted").counter().count()).isEqualTo(2);
+    }
+
+    @Test
     void aRedeliveredBatchChangesNothing() {
         List<HistoryRecord> batch = List.of(rec(1, 10, 30, 3_000));
         job.apply(batch);

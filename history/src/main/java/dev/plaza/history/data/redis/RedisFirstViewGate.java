@@ -1,5 +1,7 @@
 package dev.plaza.history.data.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.plaza.history.biz.FirstViewGate;
 import dev.plaza.kit.redis.LuaScript;
 import dev.plaza.kit.redis.Redis;
@@ -28,6 +30,10 @@ import java.time.format.DateTimeFormatter;
  * about 12 MB a day, 24 MB for the two days kept). A single very large mid would grow its shard key to that size,
  * so bitmaps stop at {@link #BITS_PER_SHARD} bits (16 MiB a shard key; mids below 2^33 with 64 shards) and larger
  * mids get a key of their own instead ({@code SET NX}, about 70 bytes each).
+ *
+ * <p>Every report asks, so this process remembers (mid, day) pairs already answered: after a user's first report
+ * of the day here, their later reports cost no Redis round trip. Only "not first" is remembered, so exactly-once
+ * still rests on Redis alone.
  */
 public final class RedisFirstViewGate implements FirstViewGate {
     public static final int DEFAULT_SHARDS = 64;
@@ -45,6 +51,9 @@ public final class RedisFirstViewGate implements FirstViewGate {
     private final Redis redis;
     private final int shards;
     private final long bitmapMidLimit;
+    /** (day, mid) pairs this process saw answered; bounded, so a huge audience only costs more round trips. */
+    private final Cache<String, Boolean> answered = Caffeine.newBuilder().maximumSize(1_000_000)
+            .expireAfterWrite(Duration.ofHours(25)).build();
 
     public RedisFirstViewGate(Redis redis) {
         this(redis, DEFAULT_SHARDS);
@@ -73,12 +82,20 @@ public final class RedisFirstViewGate implements FirstViewGate {
         if (mid <= 0) {
             throw new IllegalArgumentException("mid must be positive, was " + mid);
         }
-        if (mid >= bitmapMidLimit) {
-            return "OK".equals(redis.sync().set(userKey(day, mid), "1", SetArgs.Builder.nx().px(TTL.toMillis())));
+        String seen = day.toEpochDay() + ":" + mid;
+        if (answered.getIfPresent(seen) != null) {
+            return false;
         }
-        Long old = SET_BIT.run(redis.sync(), ScriptOutputType.INTEGER,
-                new String[]{bitmapKey(day, (int) (mid % shards))}, Long.toString(mid / shards),
-                Long.toString(TTL.toMillis()));
-        return old != null && old == 0;
+        boolean first;
+        if (mid >= bitmapMidLimit) {
+            first = "OK".equals(redis.sync().set(userKey(day, mid), "1", SetArgs.Builder.nx().px(TTL.toMillis())));
+        } else {
+            Long old = SET_BIT.run(redis.sync(), ScriptOutputType.INTEGER,
+                    new String[]{bitmapKey(day, (int) (mid % shards))}, Long.toString(mid / shards),
+                    Long.toString(TTL.toMillis()));
+            first = old != null && old == 0;
+        }
+        answered.put(seen, Boolean.TRUE);
+        return first;
     }
 }

@@ -32,6 +32,7 @@ import java.util.Set;
  * h:r:{mid}   HASH   field = kid ({@code archive_170001}), value = {@code 1|cid|progress|viewAt|platform}
  *                    (see {@link RecordCodec})                                                  TTL ttl
  * h:z:{mid}   ZSET   member = kid, score = viewAt (Unix ms); at most cap members, the newest      TTL ttl
+ * h:d:{mid}   HASH   field = kid, or {@code *} for a clear, value = when it was deleted (Unix ms)   TTL 1 day
  * </pre>
  *
  * <p>Both keys hold the same kids: one script per user writes a record only when it is at least as recent as the
@@ -52,6 +53,12 @@ public final class RedisHistoryCache implements HistoryCache {
      * @param cap how many records (the newest) each user's list keeps
      * @param ttl how long a user's keys live after their last write
      */
+    /**
+     * How long a delete is remembered: longer than a report can take from the merger through Kafka to the job (the
+     * merge window, minutes, plus any backlog), so a report older than the delete is never written back.
+     */
+    public static final Duration TOMBSTONE_TTL = Duration.ofDays(1);
+
     public record Settings(int cap, Duration ttl) {
         public Settings {
             if (cap < 1) {
@@ -136,13 +143,23 @@ public final class RedisHistoryCache implements HistoryCache {
             return out
             """);
 
-    /** KEYS[1] hash, KEYS[2] zset; ARGV the kids to forget. */
+    /**
+     * KEYS[1] hash, KEYS[2] zset, KEYS[3] tombstones; ARGV[1] time of the delete, ARGV[2] tombstone ttl ms, ARGV[3..]
+     * the kids to forget ({@code *} alone: all of them).
+     */
     private static final LuaScript DELETE = new LuaScript("""
-            for j = 1, #ARGV, 1000 do
-              local e = math.min(j + 999, #ARGV)
-              redis.call('HDEL', KEYS[1], unpack(ARGV, j, e))
-              redis.call('ZREM', KEYS[2], unpack(ARGV, j, e))
+            if ARGV[3] == '*' then
+              redis.call('DEL', KEYS[1], KEYS[2])
+              redis.call('HSET', KEYS[3], '*', ARGV[1])
+            else
+              for j = 3, #ARGV, 1000 do
+                local e = math.min(j + 999, #ARGV)
+                redis.call('HDEL', KEYS[1], unpack(ARGV, j, e))
+                redis.call('ZREM', KEYS[2], unpack(ARGV, j, e))
+                for k = j, e do redis.call('HSET', KEYS[3], ARGV[k], ARGV[1]) end
+              end
             end
+            redis.call('PEXPIRE', KEYS[3], ARGV[2])
             return 1
             """);
 
@@ -162,6 +179,11 @@ public final class RedisHistoryCache implements HistoryCache {
 
     public static String timelineKey(long mid) {
         return "h:z:{" + mid + "}";
+    }
+
+    /** Tombstones: kid (or {@code *} for a clear) -> time of the delete; kept {@link #TOMBSTONE_TTL}. */
+    public static String tombstonesKey(long mid) {
+        return "h:d:{" + mid + "}";
     }
 
     private String[] keysOf(long mid) {
@@ -204,17 +226,55 @@ public final class RedisHistoryCache implements HistoryCache {
     }
 
     @Override
-    public void delete(long mid, Collection<Kid> kids) {
+    public void delete(long mid, Collection<Kid> kids, long at) {
         if (kids.isEmpty()) {
             return;
         }
-        String[] args = kids.stream().map(Kid::toString).distinct().toArray(String[]::new);
-        DELETE.run(redis.sync(), ScriptOutputType.INTEGER, keysOf(mid), args);
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(at));
+        args.add(Long.toString(TOMBSTONE_TTL.toMillis()));
+        kids.stream().map(Kid::toString).distinct().forEach(args::add);
+        DELETE.run(redis.sync(), ScriptOutputType.INTEGER, deleteKeys(mid), args.toArray(String[]::new));
     }
 
     @Override
-    public void clear(long mid) {
-        redis.sync().del(keysOf(mid)); // one slot (hash tag), so one command even on a cluster
+    public void clear(long mid, long at) {
+        DELETE.run(redis.sync(), ScriptOutputType.INTEGER, deleteKeys(mid), Long.toString(at),
+                Long.toString(TOMBSTONE_TTL.toMillis()), "*");
+    }
+
+    @Override
+    public Map<HistoryKey, Long> deletedAt(Collection<HistoryKey> keys) {
+        Map<Long, List<HistoryKey>> byMid = new LinkedHashMap<>();
+        for (HistoryKey k : keys) {
+            byMid.computeIfAbsent(k.mid(), m -> new ArrayList<>()).add(k);
+        }
+        RedisAsyncCommands<String, String> async = connection().async();
+        List<io.lettuce.core.RedisFuture<Map<String, String>>> sent = new ArrayList<>();
+        for (long mid : byMid.keySet()) {
+            sent.add(async.hgetall(tombstonesKey(mid)));
+        }
+        long deadline = Pipelined.deadline(connection());
+        Map<HistoryKey, Long> out = new HashMap<>();
+        int n = 0;
+        for (Map.Entry<Long, List<HistoryKey>> e : byMid.entrySet()) {
+            Map<String, String> stones = Pipelined.get(sent.get(n++), deadline);
+            if (stones.isEmpty()) {
+                continue;
+            }
+            long all = Long.parseLong(stones.getOrDefault("*", "0"));
+            for (HistoryKey k : e.getValue()) {
+                long at = Math.max(all, Long.parseLong(stones.getOrDefault(k.kid().toString(), "0")));
+                if (at > 0) {
+                    out.put(k, at);
+                }
+            }
+        }
+        return out;
+    }
+
+    private String[] deleteKeys(long mid) {
+        return new String[]{recordsKey(mid), timelineKey(mid), tombstonesKey(mid)};
     }
 
     // ---- reads ----

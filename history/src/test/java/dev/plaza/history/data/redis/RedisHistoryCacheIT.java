@@ -247,16 +247,25 @@ class RedisHistoryCacheIT {
     void deleteAndClear() {
         cache.putAll(List.of(archive(1, T0 + 1), archive(2, T0 + 2), archive(3, T0 + 3), rec(7, Kid.archive(1), 0,
                 T0)));
-        cache.delete(MID, List.of(Kid.archive(1), Kid.archive(3), Kid.archive(404)));
+        cache.delete(MID, List.of(Kid.archive(1), Kid.archive(3), Kid.archive(404)), T0 + 10);
         RedisCommands<String, String> r = redis.sync();
         assertThat(cache.list(MID, 0, null, 10)).extracting(HistoryRecord::kid).containsExactly(Kid.archive(2));
         assertThat(r.hkeys(RedisHistoryCache.recordsKey(MID))).containsExactly("archive_2");
         assertThat(r.zrange(RedisHistoryCache.timelineKey(MID), 0, -1)).containsExactly("archive_2");
 
-        cache.clear(MID);
+        // tombstones tell the job not to write back what was reported before the delete
+        HistoryKey one = new HistoryKey(MID, Kid.archive(1));
+        HistoryKey two = new HistoryKey(MID, Kid.archive(2));
+        assertThat(cache.deletedAt(List.of(one, two, new HistoryKey(7, Kid.archive(1)))))
+                .containsOnly(org.assertj.core.api.Assertions.entry(one, T0 + 10));
+        assertThat(r.pttl(RedisHistoryCache.tombstonesKey(MID))).isPositive();
+
+        cache.clear(MID, T0 + 20);
         assertThat(cache.size(MID)).isZero();
         assertThat(r.exists(RedisHistoryCache.recordsKey(MID), RedisHistoryCache.timelineKey(MID))).isZero();
         assertThat(cache.size(7)).isEqualTo(1); // other users untouched
+        assertThat(cache.deletedAt(List.of(one, two))).containsOnly(org.assertj.core.api.Assertions.entry(one,
+                T0 + 20), org.assertj.core.api.Assertions.entry(two, T0 + 20));
     }
 
     @Test
@@ -289,7 +298,7 @@ class RedisHistoryCacheIT {
         assertThatThrownBy(() -> cache.list(MID, -1, null, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThat(cache.list(MID, 0, null, 0)).isEmpty();
         cache.putAll(List.of());
-        cache.delete(MID, List.of());
+        cache.delete(MID, List.of(), T0);
         assertThat(cache.latest(List.of())).isEmpty();
         redis.sync().hset(RedisHistoryCache.recordsKey(MID), "archive_1", "9|future|format");
         assertThatThrownBy(() -> cache.get(new HistoryKey(MID, Kid.archive(1))))
