@@ -4,6 +4,7 @@ import dev.plaza.account.biz.AccountPolicy;
 import dev.plaza.account.biz.AccountUsecase;
 import dev.plaza.account.data.BcryptPasswordHasher;
 import dev.plaza.account.data.CachedSessionRepo;
+import dev.plaza.account.data.CachedUserRepo;
 import dev.plaza.account.data.JdbcUserRepo;
 import dev.plaza.account.data.RedisLoginThrottle;
 import dev.plaza.account.service.AccountGrpcService;
@@ -17,6 +18,8 @@ import java.time.Clock;
 
 /** Wires the account system's layers by hand: data -> biz -> service. The role that hosts it owns the transports. */
 public final class AccountServer implements AutoCloseable {
+    /** How long another instance's change to a user (a role change) may take to show here. */
+    static final java.time.Duration USER_CACHE_TTL = java.time.Duration.ofSeconds(5);
     public static final String MIGRATIONS = "db/account";
 
     private final Database db;
@@ -37,7 +40,7 @@ public final class AccountServer implements AutoCloseable {
         try {
             db.migrate(MIGRATIONS);
             AccountUsecase usecase = new AccountUsecase(
-                    new JdbcUserRepo(db, clock),
+                    new CachedUserRepo(new JdbcUserRepo(db, clock), USER_CACHE_TTL),
                     new CachedSessionRepo(db, redis, clock),
                     new BcryptPasswordHasher(cfg.bcryptCost()),
                     new RedisLoginThrottle(redis, cfg.maxFailuresPerUser(), cfg.maxFailuresPerIp(), cfg.failureWindow()),

@@ -83,8 +83,9 @@ public final class HistoryBench {
             System.out.println(grpc(grpcPort, connections, warmup, duration, aids, trivial));
         }
 
-        // the player pattern, paced: every viewer once per reportEvery
-        admin.reconnect();
+        // the player pattern, paced: every viewer once per reportEvery. First let what the earlier runs merged reach
+        // the store, so the counters below see this pattern only.
+        settle();
         double reportsBefore = admin.metric("history_reports_total{");
         double writtenBefore = admin.metric("history_job_records_total{");
         double rate = viewers / (reportEvery.toNanos() / 1e9);
@@ -96,9 +97,7 @@ public final class HistoryBench {
                     return heartbeat(tokens, aids, i, played.incrementAndGet());
                 }, BenchClient::codeZero);
         System.out.println(pattern.row(trivial.throughput()));
-        // let the last flush reach the job (the server's flush interval) before reading its counters
-        Thread.sleep(flushWait());
-        admin.reconnect();
+        settle();
         double reports = admin.metric("history_reports_total{") - reportsBefore;
         double written = admin.metric("history_job_records_total{") - writtenBefore;
         System.out.printf("%nmerge, player pattern (each of %d viewers every %s, for %s): %,.0f reports in, %,.0f "
@@ -106,8 +105,29 @@ public final class HistoryBench {
                 patternFor, reports, written, written == 0 ? 0 : reports / written);
     }
 
-    private long flushWait() {
-        return Long.parseLong(System.getProperty("flushWaitMs", "15000"));
+    /**
+     * Waits until nothing is pending in the merger and the job has written everything flushed (its counter stops
+     * moving for 3 s); gives up after 10 minutes.
+     */
+    private void settle() throws Exception {
+        admin.reconnect();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        double last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            double pending = admin.metric("history_pending{");
+            double written = admin.metric("history_job_records_total{");
+            double flushed = admin.metric("history_flushed_records_total{");
+            if (written != last) {
+                last = written;
+                stableSince = System.nanoTime();
+            }
+            if (pending == 0 && written >= flushed && System.nanoTime() - stableSince > 3_000_000_000L) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("history did not settle within 10 minutes");
     }
 
     /** The i-th heartbeat: viewer i % viewers, a few seconds further each time. */
