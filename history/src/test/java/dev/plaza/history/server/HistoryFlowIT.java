@@ -14,6 +14,7 @@ import dev.plaza.history.biz.Kid;
 import dev.plaza.history.data.db.HistoryDbConfig;
 import dev.plaza.history.data.db.HistoryDbFixture;
 import dev.plaza.history.data.db.ShardedHistoryStore;
+import dev.plaza.history.data.mq.KafkaFlushSink;
 import dev.plaza.history.data.redis.RedisHistoryCache;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.job.HistoryJobUsecase;
@@ -23,6 +24,10 @@ import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -63,9 +69,7 @@ class HistoryFlowIT {
         db = HistoryDbFixture.fresh(endpoints, 4, "history_flow_it");
         redis = Redis.connect(new RedisConfig(endpoints.redisUri() + "/9", Duration.ofSeconds(2)));
         redis.sync().flushdb();
-        kafka = KafkaConfig.of(endpoints.kafkaBootstrap(), "history-flow-it")
-                .with("consumer.session.timeout.ms", "6000")
-                .with("consumer.heartbeat.interval.ms", "1000");
+        kafka = kafka(endpoints.kafkaBootstrap());
         producer = MqProducer.create(kafka, meters, OpenTelemetry.noop());
     }
 
@@ -82,6 +86,13 @@ class HistoryFlowIT {
         producer.close();
         redis.close();
         db.close();
+    }
+
+    /** Short session timeouts, so a killed member's partitions move within seconds. */
+    static KafkaConfig kafka(String bootstrap) {
+        return KafkaConfig.of(bootstrap, "history-flow-it")
+                .with("consumer.session.timeout.ms", "6000")
+                .with("consumer.heartbeat.interval.ms", "1000");
     }
 
     private HistoryServer server(Duration flushInterval) {
@@ -204,6 +215,49 @@ class HistoryFlowIT {
         assertThat(stored(mid, 1)).as("deleted before the flush reached the store").isNull();
         assertThat(db.store.list(mid, 0, Business.ARCHIVE, 30)).extracting(HistoryRecord::key)
                 .containsExactly(new HistoryKey(mid, Kid.archive(2)));
+    }
+
+    @Test
+    void aJobKilledMidStreamLosesNothing() throws Exception {
+        long base = MIDS.addAndGet(1000);
+        KafkaFlushSink sink = new KafkaFlushSink(producer);
+        Path log = Path.of("target", "history-job-child.log");
+        Files.createDirectories(log.getParent());
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), HistoryJobChildMain.class.getName()));
+        cmd.addAll(HistoryJobChildMain.args(endpoints.jdbcUrl("history_flow_it"), endpoints.mariadbUser(),
+                endpoints.mariadbPassword(), endpoints.kafkaBootstrap(), endpoints.redisUri() + "/9", 300));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(WAIT).until(() -> !child.isAlive()
+                    || Files.readString(log, StandardCharsets.UTF_8).contains("STARTED"));
+            assertThat(child.isAlive()).as("child job started (see %s)", log).isTrue();
+            // 40 flushes of 25 records (Redis has none of them: the job writes the messages' copies)
+            for (int m = 0; m < 40; m++) {
+                List<HistoryRecord> records = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    records.add(new HistoryRecord(new HistoryKey(base + m, Kid.archive(i + 1)), 1, m * 100 + i,
+                            "web", 1_000_000L + i));
+                }
+                sink.publish(m % 16, records);
+            }
+            await().atMost(WAIT).until(() -> !child.isAlive()
+                    || Files.readString(log, StandardCharsets.UTF_8).contains("HUNG"));
+            assertThat(child.isAlive()).as("child job still running (see %s)", log).isTrue();
+            assertThat(db.countAll("mid >= ? AND mid < ?", base, base + 40)).isBetween(300L, 999L);
+            child.destroyForcibly(); // SIGKILL: no close, no commit
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+        job(db.store);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(db.countAll("mid >= ? AND mid < ?", base, base + 40)).isEqualTo(1000));
+        assertThat(stored(base + 39, 25).progress()).isEqualTo(3924);
     }
 
     /** Forwards everything to the real store. */
