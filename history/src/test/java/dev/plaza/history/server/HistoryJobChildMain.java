@@ -8,7 +8,6 @@ import dev.plaza.history.data.redis.RedisHistoryCache;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.job.HistoryJobUsecase;
 import dev.plaza.kit.db.DbConfig;
-import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
