@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class Standalone {
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
     static final String IN_PROCESS = "plaza-standalone";
+    /** How long the edge keeps a resolved session: a role change (or a logout elsewhere) shows within this. */
+    static final Duration SESSION_CACHE_TTL = Duration.ofSeconds(5);
 
     private final StandaloneConfig cfg;
     private final Path home;
@@ -360,11 +362,15 @@ public final class Standalone {
     }
 
     private void startHttp() {
+        // sessions resolved once per few seconds, not per request; a logout here drops its token at once
+        AccountAuthenticator sessions = new AccountAuthenticator(AccountGrpc.newBlockingStub(channel),
+                SESSION_CACHE_TTL, clock);
+        account.onLogout(sessions::forget);
         HttpEdge.Builder b = HttpEdge.builder(cfg.http())
                 .meterRegistry(meters)
                 .metricsScrape(() -> Metrics.scrape(meters))
                 .openTelemetry(tracing.openTelemetry())
-                .authenticator(new AccountAuthenticator(AccountGrpc.newBlockingStub(channel)))
+                .authenticator(sessions)
                 .routes(account.httpRoutes())
                 .routes(archive.httpRoutes())
                 .routes(comment.httpRoutes(CommentGrpc.newBlockingStub(channel)))

@@ -140,6 +140,13 @@ class StandaloneIT {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(first.history().store()
                     .list(viewer, 0, null, 10)).as("written by the job").hasSize(1));
 
+            // the edge caches sessions for a few seconds, but a logout through it takes effect at once
+            String bob = http.post("/x/passport/login").param("username", "bob").param("password", "plaza-demo-2026")
+                    .send().data().path("token").asText();
+            assertThat(http.get("/x/web-interface/nav").bearer(bob).send().code()).isZero();
+            assertThat(http.post("/x/passport/logout").bearer(bob).send().code()).isZero();
+            assertThat(http.get("/x/web-interface/nav").bearer(bob).send().code()).isEqualTo(-101);
+
             String metrics = http.get("/metrics").send().body();
             assertThat(metrics).contains("route=\"/x/passport/login\"").contains("route=\"/x/archive/add\"")
                     .contains("route=\"/x/v2/reply/add\"").contains("grpc_server_requests")

@@ -57,6 +57,11 @@ public final class AccountServer implements AutoCloseable {
         return grpc;
     }
 
+    /** Told the token of every logout through this server's HTTP routes (for an edge's session cache). */
+    public void onLogout(java.util.function.Consumer<String> listener) {
+        http.onLogout(listener);
+    }
+
     public HttpRoutes httpRoutes() {
         return http;
     }

@@ -19,9 +19,16 @@ import java.util.Map;
 /** Passport endpoints in the paths and shapes of Bilibili's web API. */
 public final class AccountHttpRoutes implements HttpRoutes {
     private final AccountUsecase usecase;
+    private final java.util.List<java.util.function.Consumer<String>> logoutListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AccountHttpRoutes(AccountUsecase usecase) {
         this.usecase = usecase;
+    }
+
+    /** Told the token of every logout through these routes (an edge drops it from its session cache). */
+    public void onLogout(java.util.function.Consumer<String> listener) {
+        logoutListeners.add(listener);
     }
 
     @Override
@@ -62,6 +69,7 @@ public final class AccountHttpRoutes implements HttpRoutes {
         String token = sessionToken(req.context());
         if (token != null) {
             usecase.logout(token);
+            logoutListeners.forEach(l -> l.accept(token));
         }
         Context ctx = req.context();
         addCookie(ctx, HttpEdge.SESSION_COOKIE, "", 0, true);
