@@ -1,8 +1,11 @@
 package dev.plaza.kit.db;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -14,6 +17,32 @@ import org.flywaydb.core.api.migration.JavaMigration;
  */
 public final class ShardedSchema {
     private ShardedSchema() {
+    }
+
+    /** Makes database {@code index} of a sharded set ready: migrate it and check its recorded layout. */
+    @FunctionalInterface
+    public interface Preparation {
+        void prepare(Database db, int index);
+    }
+
+    /**
+     * Opens a pool per database (named {@code <poolPrefix>-0}, {@code -1}, ... in list order) and prepares each; on
+     * any failure closes what it opened and rethrows.
+     */
+    public static List<Database> openAll(List<DbConfig> configs, String poolPrefix, MeterRegistry meters,
+                                         Preparation preparation) {
+        List<Database> dbs = new ArrayList<>();
+        try {
+            for (int i = 0; i < configs.size(); i++) {
+                Database db = Database.open(configs.get(i), poolPrefix + "-" + i, meters);
+                dbs.add(db);
+                preparation.prepare(db, i);
+            }
+            return List.copyOf(dbs);
+        } catch (RuntimeException e) {
+            dbs.forEach(Database::close);
+            throw e;
+        }
     }
 
     /**

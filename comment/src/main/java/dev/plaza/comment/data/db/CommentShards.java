@@ -1,15 +1,13 @@
 package dev.plaza.comment.data.db;
 
 import dev.plaza.kit.db.Database;
-import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.db.LockRaces;
 import dev.plaza.kit.db.ShardedSchema;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +22,6 @@ public final class CommentShards implements AutoCloseable {
     /** Flyway's history table of the comment schema. */
     public static final String HISTORY_TABLE = "flyway_comment_history";
     private static final Logger log = LoggerFactory.getLogger(CommentShards.class);
-    private static final int MAX_ATTEMPTS = 4;
 
     private final List<Database> databases;
     private final ShardRouter router;
@@ -40,20 +37,10 @@ public final class CommentShards implements AutoCloseable {
      */
     public static CommentShards open(CommentDbConfig cfg, MeterRegistry meters) {
         ShardRouter router = new ShardRouter(cfg);
-        List<Database> dbs = new ArrayList<>();
-        try {
-            for (int i = 0; i < cfg.databases().size(); i++) {
-                DbConfig dc = cfg.databases().get(i);
-                Database db = Database.open(dc, "comment-" + i, meters);
-                dbs.add(db);
-                migrate(db, router, i);
-                verifyLayout(db, router, i);
-            }
-            return new CommentShards(List.copyOf(dbs), router);
-        } catch (RuntimeException e) {
-            dbs.forEach(Database::close);
-            throw e;
-        }
+        return new CommentShards(ShardedSchema.openAll(cfg.databases(), "comment", meters, (db, i) -> {
+            migrate(db, router, i);
+            verifyLayout(db, router, i);
+        }), router);
     }
 
     private static void migrate(Database db, ShardRouter router, int index) {
@@ -93,10 +80,10 @@ public final class CommentShards implements AutoCloseable {
             try {
                 return once(db, work);
             } catch (SQLException e) {
-                if (retryable(e) && attempt < MAX_ATTEMPTS) {
+                if (LockRaces.isLockRace(e) && attempt < LockRaces.MAX_ATTEMPTS) {
                     log.debug("transaction on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
                             e.toString());
-                    sleep(attempt);
+                    LockRaces.pause(attempt);
                     continue;
                 }
                 throw PlazaError.internal("database " + db.name() + " transaction failed", e);
@@ -133,26 +120,6 @@ public final class CommentShards implements AutoCloseable {
                     // the connection is broken; the pool evicts it
                 }
             }
-        }
-    }
-
-    /** Deadlock (1213, SQLState 40001) or lock wait timeout (1205): InnoDB rolled back, so running again is safe. */
-    static boolean retryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s
-                    && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205 || "40001".equals(s.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void sleep(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PlazaError.internal("interrupted while retrying a transaction", e);
         }
     }
 

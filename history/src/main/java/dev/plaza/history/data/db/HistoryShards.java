@@ -2,13 +2,11 @@ package dev.plaza.history.data.db;
 
 import dev.plaza.kit.db.Database;
 import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.db.LockRaces;
 import dev.plaza.kit.db.ShardedSchema;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,6 @@ public final class HistoryShards implements AutoCloseable {
     /** Flyway's history table of the history schema (the name is what it is: Flyway's history of "history"). */
     public static final String HISTORY_TABLE = "flyway_history_history";
     private static final Logger log = LoggerFactory.getLogger(HistoryShards.class);
-    private static final int MAX_ATTEMPTS = 4;
 
     private final List<Database> databases;
     private final HistoryRouter router;
@@ -38,20 +35,11 @@ public final class HistoryShards implements AutoCloseable {
      */
     public static HistoryShards open(HistoryDbConfig cfg, MeterRegistry meters) {
         HistoryRouter router = new HistoryRouter(cfg);
-        List<Database> dbs = new ArrayList<>();
-        try {
-            for (int i = 0; i < cfg.databases().size(); i++) {
-                DbConfig dc = withAffectedRows(cfg.databases().get(i));
-                Database db = Database.open(dc, "history-" + i, meters);
-                dbs.add(db);
-                migrate(db, router, i);
-                verifyLayout(db, router, i);
-            }
-            return new HistoryShards(List.copyOf(dbs), router);
-        } catch (RuntimeException e) {
-            dbs.forEach(Database::close);
-            throw e;
-        }
+        List<DbConfig> configs = cfg.databases().stream().map(HistoryShards::withAffectedRows).toList();
+        return new HistoryShards(ShardedSchema.openAll(configs, "history", meters, (db, i) -> {
+            migrate(db, router, i);
+            verifyLayout(db, router, i);
+        }), router);
     }
 
     /**
@@ -97,34 +85,14 @@ public final class HistoryShards implements AutoCloseable {
             try {
                 return db.withConnection(work);
             } catch (PlazaError e) {
-                if (retryable(e) && attempt < MAX_ATTEMPTS) {
+                if (LockRaces.isLockRace(e) && attempt < LockRaces.MAX_ATTEMPTS) {
                     log.debug("statement on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
                             e.getCause().toString());
-                    sleep(attempt);
+                    LockRaces.pause(attempt);
                     continue;
                 }
                 throw e;
             }
-        }
-    }
-
-    /** Deadlock (1213, SQLState 40001) or lock wait timeout (1205): InnoDB rolled back, so running again is safe. */
-    static boolean retryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s
-                    && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205 || "40001".equals(s.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void sleep(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PlazaError.internal("interrupted while retrying a statement", e);
         }
     }
 
