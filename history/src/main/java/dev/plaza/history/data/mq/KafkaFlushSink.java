@@ -2,6 +2,7 @@ package dev.plaza.history.data.mq;
 
 import dev.plaza.api.history.v1.HistoryFlush;
 import dev.plaza.history.biz.FlushSink;
+import dev.plaza.history.biz.HistoryMessages;
 import dev.plaza.history.biz.HistoryRecord;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;

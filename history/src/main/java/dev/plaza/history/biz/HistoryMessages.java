@@ -1,12 +1,8 @@
-package dev.plaza.history.data.mq;
+package dev.plaza.history.biz;
 
 import dev.plaza.api.history.v1.HistoryRecordMsg;
-import dev.plaza.history.biz.Business;
-import dev.plaza.history.biz.HistoryKey;
-import dev.plaza.history.biz.HistoryRecord;
-import dev.plaza.history.biz.Kid;
 
-/** Records to and from their protobuf form on Kafka. */
+/** Records to and from their protobuf form (the gRPC API and the flush messages share it). */
 public final class HistoryMessages {
     private HistoryMessages() {
     }
