@@ -69,11 +69,10 @@ public final class Standalone {
     private Redis redis;
     private AccountServer account;
     private ArchiveServer archive;
-    private MqProducer commentProducer;
+    private MqProducer producer;
     private CommentServer comment;
     private CommentJob commentJob;
     private AdminServer commentAdmin;
-    private MqProducer historyProducer;
     private HistoryServer history;
     private HistoryJob historyJob;
     private RpcServer rpc;
@@ -94,8 +93,10 @@ public final class Standalone {
                 .add("account", Lifecycle.of("account", this::startAccount, () -> close(account)))
                 .add("rpc-channel", Lifecycle.of("rpc-channel", this::openChannel, this::closeChannel))
                 .add("archive", Lifecycle.of("archive", this::startArchive, () -> close(archive)))
-                .add("comment", Lifecycle.of("comment", this::startComment, this::stopComment))
-                .add("history", Lifecycle.of("history", this::startHistory, this::stopHistory))
+                .add("kafka-producer", Lifecycle.of("kafka-producer", this::openProducer, () -> close(producer)))
+                .add("comment", Lifecycle.of("comment", this::startComment, () -> close(comment)))
+                // stops before the producer: the merger's last flush goes through it
+                .add("history", Lifecycle.of("history", this::startHistory, () -> close(history)))
                 .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
                 .add("history-job", Lifecycle.of("history-job", this::startHistoryJob, () -> close(historyJob)))
                 .add("comment-job", Lifecycle.of("comment-job", this::startCommentJob, () -> close(commentJob)))
@@ -268,23 +269,19 @@ public final class Standalone {
         archive.start();
     }
 
+    /** One producer for every system of the process (it batches, and its threads and buffers are per instance). */
+    private void openProducer() {
+        producer = MqProducer.create(KafkaConfig.of(kafkaBootstrap(), "plaza"), meters, tracing.openTelemetry());
+    }
+
     private void startComment() {
         KafkaConfig kafka = KafkaConfig.of(kafkaBootstrap(), "plaza-comment");
-        commentProducer = MqProducer.create(kafka, meters, tracing.openTelemetry());
         CommentConfig cc = cfg.comment();
         CommentDbConfig dbs = commentDb(cc.db());
         comment = CommentServer.create(new CommentConfig(dbs, cc.workerId(), cc.eventPartitions(), cc.rpcTimeout(),
                         cc.ownerTtl(), cc.memberTtl(), cc.limits(), cc.sensitive(), cc.job(), cc.admin()), redis,
-                AccountGrpc.newBlockingStub(channel), ArchiveGrpc.newBlockingStub(channel), commentProducer, kafka,
+                AccountGrpc.newBlockingStub(channel), ArchiveGrpc.newBlockingStub(channel), producer, kafka,
                 meters, clock);
-    }
-
-    private void stopComment() throws Exception {
-        try {
-            close(comment);
-        } finally {
-            close(commentProducer);
-        }
     }
 
     /** Each configured comment database, pointed at the embedded server when engines are embedded. */
@@ -321,23 +318,13 @@ public final class Standalone {
 
     private void startHistory() {
         KafkaConfig kafka = KafkaConfig.of(kafkaBootstrap(), "plaza-history");
-        historyProducer = MqProducer.create(kafka, meters, tracing.openTelemetry());
         HistoryConfig hc = cfg.history();
         HistoryDbConfig dbs = new HistoryDbConfig(hc.db().databases().stream().map(this::db).toList(),
                 hc.db().tables());
         history = HistoryServer.create(new HistoryConfig(dbs, hc.cap(), hc.cacheTtl(), hc.flushInterval(),
                 hc.maxPending(), hc.regions(), hc.flushPartitions(), hc.retention(), hc.cleanupInterval(),
-                hc.rpcTimeout(), hc.zone(), hc.job()), redis, historyProducer, kafka, meters, clock);
+                hc.rpcTimeout(), hc.zone(), hc.job()), redis, producer, kafka, meters, clock);
         history.start();
-    }
-
-    /** The merger's last flush needs the producer: the server closes first. */
-    private void stopHistory() throws Exception {
-        try {
-            close(history);
-        } finally {
-            close(historyProducer);
-        }
     }
 
     private void startHistoryJob() {
