@@ -31,7 +31,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The interface (BFF) role of the comment system: Bilibili's {@code /x/v2/reply*} endpoints. It validates the
@@ -75,7 +74,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         int pn = req.intParam("pn", 1, 1, CommentRules.PAGE_NUMBER_MAX);
         int ps = req.intParam("ps", CommentRules.PAGE_SIZE_DEFAULT, 1, CommentRules.PAGE_SIZE_MAX);
         long reader = reader(req);
-        ListRootsReply r = call(reader, () -> comment.listRoots(ListRootsRequest.newBuilder().setType(type)
+        ListRootsReply r = RpcCalls.callAs(reader, () -> comment.listRoots(ListRootsRequest.newBuilder().setType(type)
                 .setOid(oid).setSort(sort).setPn(pn).setPs(ps).setMid(reader).build()));
         Map<Long, Member> who = members(r.getRepliesList(), r.hasTop() ? r.getTop() : null);
         Map<String, Object> page = new LinkedHashMap<>();
@@ -98,7 +97,8 @@ public final class CommentHttpRoutes implements HttpRoutes {
         long next = req.longParam("next", 0, 0, CommentRules.PAGE_NUMBER_MAX);
         int ps = req.intParam("ps", CommentRules.PAGE_SIZE_DEFAULT, 1, CommentRules.PAGE_SIZE_MAX);
         long reader = reader(req);
-        ScrollRootsReply r = call(reader, () -> comment.scrollRoots(ScrollRootsRequest.newBuilder().setType(type)
+        ScrollRootsReply r = RpcCalls.callAs(reader,
+                () -> comment.scrollRoots(ScrollRootsRequest.newBuilder().setType(type)
                 .setOid(oid).setMode(mode).setNext(next).setPs(ps).setMid(reader).build()));
         Map<Long, Member> who = members(r.getRepliesList(), r.hasTop() ? r.getTop() : null);
         long page = next == 0 ? 1 : next;
@@ -125,7 +125,8 @@ public final class CommentHttpRoutes implements HttpRoutes {
         int pn = req.intParam("pn", 1, 1, CommentRules.PAGE_NUMBER_MAX);
         int ps = req.intParam("ps", CommentRules.PAGE_SIZE_DEFAULT, 1, CommentRules.PAGE_SIZE_MAX);
         long reader = reader(req);
-        ListRepliesReply r = call(reader, () -> comment.listReplies(ListRepliesRequest.newBuilder().setType(type)
+        ListRepliesReply r = RpcCalls.callAs(reader,
+                () -> comment.listReplies(ListRepliesRequest.newBuilder().setType(type)
                 .setOid(oid).setRoot(root).setPn(pn).setPs(ps).setMid(reader).build()));
         Map<Long, Member> who = members(r.getRepliesList(), r.getRoot());
         Map<String, Object> page = new LinkedHashMap<>();
@@ -144,7 +145,8 @@ public final class CommentHttpRoutes implements HttpRoutes {
     private Object count(Request req) {
         int type = type(req);
         long oid = oid(req);
-        int n = call(0, () -> comment.count(CountRequest.newBuilder().setType(type).setOid(oid).build())).getCount();
+        int n = RpcCalls.callAs(0,
+                () -> comment.count(CountRequest.newBuilder().setType(type).setOid(oid).build())).getCount();
         return Map.of("count", n);
     }
 
@@ -159,7 +161,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         int plat = req.intParam("plat", 1, 1, 99);
         // the message goes to the service untouched: it checks emptiness (-400) and length (12025) itself
         String message = req.raw("message");
-        PostReply r = call(p.mid(), () -> comment.post(PostRequest.newBuilder().setType(type).setOid(oid)
+        PostReply r = RpcCalls.callAs(p.mid(), () -> comment.post(PostRequest.newBuilder().setType(type).setOid(oid)
                 .setMid(p.mid()).setMessage(message == null ? "" : message).setRoot(root).setParent(parent)
                 .setIp(nz(req.clientIp())).setPlatform(Integer.toString(plat))
                 .setDevice(device(req)).build()));
@@ -188,7 +190,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         LikeRequest like = LikeRequest.newBuilder().setType(type(req)).setOid(oid(req))
                 .setRpid(req.longParam("rpid", 1, Long.MAX_VALUE)).setMid(p.mid())
                 .setAction(req.intParam("action", 0, 1)).build();
-        call(p.mid(), () -> hate ? comment.hate(like) : comment.like(like));
+        RpcCalls.callAs(p.mid(), () -> hate ? comment.hate(like) : comment.like(like));
         return null;
     }
 
@@ -196,7 +198,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         Principal p = req.user();
         DeleteRequest d = DeleteRequest.newBuilder().setType(type(req)).setOid(oid(req))
                 .setRpid(req.longParam("rpid", 1, Long.MAX_VALUE)).setMid(p.mid()).setAdmin(p.admin()).build();
-        call(p.mid(), () -> comment.delete(d));
+        RpcCalls.callAs(p.mid(), () -> comment.delete(d));
         return null;
     }
 
@@ -205,7 +207,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         PinRequest pin = PinRequest.newBuilder().setType(type(req)).setOid(oid(req))
                 .setRpid(req.longParam("rpid", 1, Long.MAX_VALUE)).setMid(p.mid())
                 .setAction(req.intParam("action", 0, 1)).setAdmin(p.admin()).build();
-        call(p.mid(), () -> comment.pin(pin));
+        RpcCalls.callAs(p.mid(), () -> comment.pin(pin));
         return null;
     }
 
@@ -213,7 +215,7 @@ public final class CommentHttpRoutes implements HttpRoutes {
         Principal p = req.user();
         SetClosedRequest c = SetClosedRequest.newBuilder().setType(type(req)).setOid(oid(req)).setMid(p.mid())
                 .setClosed(req.intParam("action", 0, 1) == 1).setAdmin(p.admin()).build();
-        call(p.mid(), () -> comment.setClosed(c));
+        RpcCalls.callAs(p.mid(), () -> comment.setClosed(c));
         return null;
     }
 
@@ -276,11 +278,6 @@ public final class CommentHttpRoutes implements HttpRoutes {
 
     private static long reader(Request req) {
         return req.optionalUser().map(Principal::mid).orElse(0L);
-    }
-
-    /** A service call made on behalf of {@code mid} (0: anonymous), its failure turned back into the PlazaError. */
-    private static <T> T call(long mid, Supplier<T> rpc) {
-        return RpcCalls.callAs(mid, rpc);
     }
 
     /** The client's User-Agent, cut to what the content row keeps. */
