@@ -10,10 +10,10 @@ import dev.plaza.history.biz.HistoryKey;
 import dev.plaza.history.biz.HistoryRecord;
 import dev.plaza.history.biz.HistoryStore;
 import dev.plaza.history.biz.Business;
+import dev.plaza.history.biz.DelegatingStore;
 import dev.plaza.history.biz.Kid;
 import dev.plaza.history.data.db.HistoryDbConfig;
 import dev.plaza.history.data.db.HistoryDbFixture;
-import dev.plaza.history.data.db.ShardedHistoryStore;
 import dev.plaza.history.data.mq.KafkaFlushSink;
 import dev.plaza.history.data.redis.RedisHistoryCache;
 import dev.plaza.history.job.HistoryJob;
@@ -258,39 +258,5 @@ class HistoryFlowIT {
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(db.countAll("mid >= ? AND mid < ?", base, base + 40)).isEqualTo(1000));
         assertThat(stored(base + 39, 25).progress()).isEqualTo(3924);
-    }
-
-    /** Forwards everything to the real store. */
-    static class DelegatingStore implements HistoryStore {
-        private final ShardedHistoryStore d;
-
-        DelegatingStore(ShardedHistoryStore d) {
-            this.d = d;
-        }
-
-        @Override
-        public int upsert(Collection<HistoryRecord> records) {
-            return d.upsert(records);
-        }
-
-        @Override
-        public List<HistoryRecord> list(long mid, long beforeViewAt, Business business, int limit) {
-            return d.list(mid, beforeViewAt, business, limit);
-        }
-
-        @Override
-        public void delete(long mid, Collection<Kid> kids) {
-            d.delete(mid, kids);
-        }
-
-        @Override
-        public void clear(long mid) {
-            d.clear(mid);
-        }
-
-        @Override
-        public int purgeBefore(long viewAtBefore, int limit) {
-            return d.purgeBefore(viewAtBefore, limit);
-        }
     }
 }

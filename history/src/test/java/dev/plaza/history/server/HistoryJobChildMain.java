@@ -1,5 +1,6 @@
 package dev.plaza.history.server;
 
+import dev.plaza.history.biz.DelegatingStore;
 import dev.plaza.history.biz.HistoryRecord;
 import dev.plaza.history.data.db.HistoryDbConfig;
 import dev.plaza.history.data.db.HistoryShards;
@@ -39,7 +40,7 @@ public final class HistoryJobChildMain {
         int hangAfter = Integer.parseInt(args[5]);
         AtomicInteger written = new AtomicInteger();
         ShardedHistoryStore real = new ShardedHistoryStore(shards);
-        HistoryFlowIT.DelegatingStore store = new HistoryFlowIT.DelegatingStore(real) {
+        DelegatingStore store = new DelegatingStore(real) {
             @Override
             public int upsert(Collection<HistoryRecord> records) {
                 int n = super.upsert(records);

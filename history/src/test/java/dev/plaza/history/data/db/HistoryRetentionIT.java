@@ -7,17 +7,15 @@ import static org.awaitility.Awaitility.await;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.RequiresEngines;
-import dev.plaza.history.biz.Business;
 import dev.plaza.history.biz.HistoryRecord;
+import dev.plaza.history.biz.DelegatingStore;
 import dev.plaza.history.biz.HistoryStore;
-import dev.plaza.history.biz.Kid;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -117,13 +115,12 @@ class HistoryRetentionIT {
     }
 
     /** Counts purge calls and can fail the first one, as a database outage would. */
-    private static final class CountingStore implements HistoryStore {
-        private final HistoryStore delegate;
+    private static final class CountingStore extends DelegatingStore {
         final AtomicInteger purgeCalls = new AtomicInteger();
         volatile boolean failFirst;
 
         CountingStore(HistoryStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -131,27 +128,7 @@ class HistoryRetentionIT {
             if (purgeCalls.incrementAndGet() == 1 && failFirst) {
                 throw new IllegalStateException("database down (test)");
             }
-            return delegate.purgeBefore(viewAtBefore, limit);
-        }
-
-        @Override
-        public int upsert(Collection<HistoryRecord> records) {
-            return delegate.upsert(records);
-        }
-
-        @Override
-        public List<HistoryRecord> list(long mid, long beforeViewAt, Business business, int limit) {
-            return delegate.list(mid, beforeViewAt, business, limit);
-        }
-
-        @Override
-        public void delete(long mid, Collection<Kid> kids) {
-            delegate.delete(mid, kids);
-        }
-
-        @Override
-        public void clear(long mid) {
-            delegate.clear(mid);
+            return super.purgeBefore(viewAtBefore, limit);
         }
     }
 }
