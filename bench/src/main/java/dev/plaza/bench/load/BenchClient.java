@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The set-up side of the load benchmarks: one keep-alive connection for registering users, creating videos, reading
@@ -97,14 +96,6 @@ final class BenchClient {
                     .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
         }
         return sb.toString();
-    }
-
-    /** Sleeps until {@code atNanos} ({@link System#nanoTime()}), for paced (open-loop) load. */
-    static void pace(long atNanos) {
-        long wait = atNanos - System.nanoTime();
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
-        }
     }
 
     /** {@code --name value} pairs. */

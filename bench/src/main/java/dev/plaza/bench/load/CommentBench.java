@@ -111,20 +111,15 @@ public final class CommentBench {
         // the same while the site is busy but not saturated: 16 connections at a fixed total rate, one request in
         // five a post to the spread videos, the rest reads of this video
         AtomicLong bg = new AtomicLong();
-        long bgStart = System.nanoTime();
-        double perRequestNanos = 1e9 / backgroundRate;
         // long enough to cover the samples (each takes up to about a second: see docs/benchmarks.md)
         Duration backgroundFor = Duration.ofSeconds(samples * 11L / 10 + 10);
         Thread background = Thread.ofPlatform().start(() -> {
             try {
-                HttpLoad.run("background", host, port, 16, Duration.ZERO, backgroundFor,
-                        i -> {
-                            BenchClient.pace(bgStart + (long) (i * perRequestNanos));
-                            return i % 5 == 0
-                                    ? postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
-                                    bg.incrementAndGet())
-                                    : HttpLoad.Request.get(listPath);
-                        },
+                HttpLoad.runPaced("background", host, port, 16, backgroundFor, backgroundRate,
+                        i -> i % 5 == 0
+                                ? postRequest(spread.get(i % spread.size()), tokens.get(i % tokens.size()), runId,
+                                bg.incrementAndGet())
+                                : HttpLoad.Request.get(listPath),
                         BenchClient::codeZero);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * </ol>
  * Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.load.HistoryBench [--port 8080]
  * [--grpc-port 0] [--connections 64] [--seconds 15] [--warmup 5] [--users 100] [--videos 20]
- * [--report-every 15s] [--pattern-seconds 60]}.
+ * [--report-every 15s] [--pattern-seconds 60] [--phases trivial,http,list,grpc,pattern]}.
  */
 public final class HistoryBench {
     private final String host;
@@ -52,11 +53,12 @@ public final class HistoryBench {
                 Integer.parseInt(a.getOrDefault("users", "100")),
                 Integer.parseInt(a.getOrDefault("videos", "20")),
                 Duration.parse("PT" + a.getOrDefault("report-every", "15s").toUpperCase()),
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("pattern-seconds", "60"))));
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("pattern-seconds", "60"))),
+                Set.of(a.getOrDefault("phases", "trivial,http,list,grpc,pattern").split(",")));
     }
 
     private void run(int grpcPort, int connections, Duration warmup, Duration duration, int userCount,
-                     int videoCount, Duration reportEvery, Duration patternFor) throws Exception {
+                     int videoCount, Duration reportEvery, Duration patternFor, Set<String> phases) throws Exception {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<String> tokens = admin.users("hist_" + runId, userCount);
         long[] aids = new long[videoCount];
@@ -68,19 +70,30 @@ public final class HistoryBench {
                 userCount, videoCount, viewers, connections, warmup, duration);
         System.out.println(HttpLoad.Result.header());
 
-        HttpLoad.Result trivial = HttpLoad.run("GET /x/ping (trivial)", host, port, connections, warmup, duration,
-                i -> HttpLoad.Request.get("/x/ping"), BenchClient::codeZero);
-        System.out.println(trivial.row(trivial.throughput()));
+        double trivialRate = 0;
+        if (phases.contains("trivial")) {
+            HttpLoad.Result trivial = HttpLoad.run("GET /x/ping (trivial)", host, port, connections, warmup,
+                    duration, i -> HttpLoad.Request.get("/x/ping"), BenchClient::codeZero);
+            trivialRate = trivial.throughput();
+            System.out.println(trivial.row(trivialRate));
+        }
         AtomicLong played = new AtomicLong();
-        HttpLoad.Result http = HttpLoad.run("POST heartbeat (HTTP)", host, port, connections, warmup, duration,
-                i -> heartbeat(tokens, aids, i, played.incrementAndGet()), BenchClient::codeZero);
-        System.out.println(http.row(trivial.throughput()));
-        HttpLoad.Result list = HttpLoad.run("GET history/cursor page 1", host, port, connections, warmup, duration,
-                i -> new HttpLoad.Request("GET", "/x/web-interface/history/cursor?ps=20", null, null,
-                        tokens.get(i % tokens.size())), BenchClient::codeZero);
-        System.out.println(list.row(trivial.throughput()));
-        if (grpcPort > 0) {
-            System.out.println(grpc(grpcPort, connections, warmup, duration, aids, trivial));
+        if (phases.contains("http")) {
+            HttpLoad.Result http = HttpLoad.run("POST heartbeat (HTTP)", host, port, connections, warmup, duration,
+                    i -> heartbeat(tokens, aids, i, played.incrementAndGet()), BenchClient::codeZero);
+            System.out.println(http.row(trivialRate));
+        }
+        if (phases.contains("list")) {
+            HttpLoad.Result list = HttpLoad.run("GET history/cursor page 1", host, port, connections, warmup,
+                    duration, i -> new HttpLoad.Request("GET", "/x/web-interface/history/cursor?ps=20", null, null,
+                            tokens.get(i % tokens.size())), BenchClient::codeZero);
+            System.out.println(list.row(trivialRate));
+        }
+        if (grpcPort > 0 && phases.contains("grpc")) {
+            System.out.println(grpc(grpcPort, connections, warmup, duration, aids, trivialRate));
+        }
+        if (!phases.contains("pattern")) {
+            return;
         }
 
         // the player pattern, paced: every viewer once per reportEvery. First let what the earlier runs merged reach
@@ -89,14 +102,10 @@ public final class HistoryBench {
         double reportsBefore = admin.metric("history_reports_total{");
         double writtenBefore = admin.metric("history_job_records_total{");
         double rate = viewers / (reportEvery.toNanos() / 1e9);
-        long start = System.nanoTime();
-        double perRequestNanos = 1e9 / rate;
-        HttpLoad.Result pattern = HttpLoad.run(String.format("player pattern, %.0f reports/s", rate), host, port,
-                connections, Duration.ZERO, patternFor, i -> {
-                    BenchClient.pace(start + (long) (i * perRequestNanos));
-                    return heartbeat(tokens, aids, i, played.incrementAndGet());
-                }, BenchClient::codeZero);
-        System.out.println(pattern.row(trivial.throughput()));
+        HttpLoad.Result pattern = HttpLoad.runPaced(String.format("player pattern, %.0f reports/s", rate), host,
+                port, connections, patternFor, rate, i -> heartbeat(tokens, aids, i, played.incrementAndGet()),
+                BenchClient::codeZero);
+        System.out.println(pattern.row(trivialRate));
         settle();
         double reports = admin.metric("history_reports_total{") - reportsBefore;
         double written = admin.metric("history_job_records_total{") - writtenBefore;
@@ -142,7 +151,7 @@ public final class HistoryBench {
 
     /** Reports over gRPC from {@code connections} virtual threads sharing one channel, one report per call. */
     private String grpc(int grpcPort, int connections, Duration warmup, Duration duration, long[] aids,
-                        HttpLoad.Result trivial) throws Exception {
+                        double trivialRate) throws Exception {
         try (RpcClient channel = RpcChannels.builder("history-bench").defaultTimeout(Duration.ofSeconds(5)).build()
                 .forAddress(host, grpcPort)) {
             HistoryGrpc.HistoryBlockingStub stub = HistoryGrpc.newBlockingStub(channel);
@@ -198,7 +207,7 @@ public final class HistoryBench {
             HttpLoad.Result r = new HttpLoad.Result("Report (gRPC, 1 per call)", connections, all.length,
                     failed.sum(), seconds, all.length / seconds, HttpLoad.pct(all, 0.5), HttpLoad.pct(all, 0.9),
                     HttpLoad.pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
-            return r.row(trivial.throughput());
+            return r.row(trivialRate);
         }
     }
 }

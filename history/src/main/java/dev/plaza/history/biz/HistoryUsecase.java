@@ -47,43 +47,79 @@ public final class HistoryUsecase {
     }
 
     /**
-     * Records where {@code mid} is in {@code kid}.
+     * One play report: where {@code mid} is in {@code kid}.
      *
      * @param progress seconds into part {@code cid}, or -1 when played to the end
+     */
+    public record Report(long mid, Kid kid, long cid, long progress, String platform) {
+    }
+
+    /**
+     * Records where {@code mid} is in {@code kid}.
+     *
      * @return false when the user paused their history (the report is accepted and dropped)
      * @throws dev.plaza.kit.errors.PlazaError -101 without a user, -400 for bad values, -503 when reports back up
      */
     public boolean report(long mid, Kid kid, long cid, long progress, String platform) {
-        if (mid <= 0) {
-            throw HistoryErrors.notLoggedIn();
-        }
-        if (kid == null) {
-            throw HistoryErrors.badParameter("kid", "is required");
-        }
-        if (cid < 0) {
-            throw HistoryErrors.badParameter("cid", "must not be negative");
-        }
-        if (progress < HistoryRecord.FINISHED) {
-            throw HistoryErrors.badParameter("progress", "must be -1 (finished) or at least 0");
-        }
-        String plat = platform == null ? "" : platform;
-        if (plat.length() > PLATFORM_MAX) {
-            throw HistoryErrors.badParameter("platform", "must be at most " + PLATFORM_MAX + " characters");
-        }
-        if (pause.isPaused(mid)) {
-            return false;
+        return reportAll(List.of(new Report(mid, kid, cid, progress, platform))) == 1;
+    }
+
+    /**
+     * Records a batch of reports (of any users) with one Redis write. Every report is checked before any is taken,
+     * so a bad one changes nothing.
+     *
+     * @return how many were taken (reports of users who paused their history are accepted and dropped)
+     * @throws dev.plaza.kit.errors.PlazaError -101 without a user, -400 for bad values, -503 when reports back up
+     */
+    public int reportAll(List<Report> reports) {
+        for (Report r : reports) {
+            check(r);
         }
         Instant at = clock.instant();
         long now = at.toEpochMilli();
-        HistoryRecord r = new HistoryRecord(new HistoryKey(mid, kid), cid, progress, plat, now);
-        if (!merger.offer(r)) {
+        List<HistoryRecord> taken = new ArrayList<>(reports.size());
+        boolean refused = false;
+        for (Report r : reports) {
+            if (pause.isPaused(r.mid())) {
+                continue;
+            }
+            HistoryRecord rec = new HistoryRecord(new HistoryKey(r.mid(), r.kid()), r.cid(), r.progress(),
+                    r.platform() == null ? "" : r.platform(), now);
+            if (!merger.offer(rec)) {
+                refused = true;
+                break;
+            }
+            taken.add(rec);
+        }
+        cache.putAll(taken);
+        if (refused) {
             throw HistoryErrors.overloaded();
         }
-        cache.putAll(List.of(r));
-        if (firstView.firstToday(mid, LocalDate.ofInstant(at, zone))) {
-            firstViewEvents.firstView(mid, kid, now);
+        LocalDate today = LocalDate.ofInstant(at, zone);
+        for (HistoryRecord rec : taken) {
+            if (firstView.firstToday(rec.mid(), today)) {
+                firstViewEvents.firstView(rec.mid(), rec.kid(), now);
+            }
         }
-        return true;
+        return taken.size();
+    }
+
+    private static void check(Report r) {
+        if (r.mid() <= 0) {
+            throw HistoryErrors.notLoggedIn();
+        }
+        if (r.kid() == null) {
+            throw HistoryErrors.badParameter("kid", "is required");
+        }
+        if (r.cid() < 0) {
+            throw HistoryErrors.badParameter("cid", "must not be negative");
+        }
+        if (r.progress() < HistoryRecord.FINISHED) {
+            throw HistoryErrors.badParameter("progress", "must be -1 (finished) or at least 0");
+        }
+        if (r.platform() != null && r.platform().length() > PLATFORM_MAX) {
+            throw HistoryErrors.badParameter("platform", "must be at most " + PLATFORM_MAX + " characters");
+        }
     }
 
     /**

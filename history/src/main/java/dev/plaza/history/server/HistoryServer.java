@@ -3,7 +3,6 @@ package dev.plaza.history.server;
 import dev.plaza.api.account.v1.AccountGrpc;
 import dev.plaza.api.archive.v1.ArchiveGrpc;
 import dev.plaza.api.history.v1.HistoryGrpc;
-import dev.plaza.history.biz.HistoryCache;
 import dev.plaza.history.biz.HistoryMerger;
 import dev.plaza.history.biz.HistoryUsecase;
 import dev.plaza.history.data.db.HistoryRetention;
@@ -11,6 +10,7 @@ import dev.plaza.history.data.db.HistoryShards;
 import dev.plaza.history.data.db.ShardedHistoryStore;
 import dev.plaza.history.data.mq.KafkaFirstViewEvents;
 import dev.plaza.history.data.mq.KafkaFlushSink;
+import dev.plaza.history.data.redis.CoalescingHistoryCache;
 import dev.plaza.history.data.redis.RedisFirstViewGate;
 import dev.plaza.history.data.redis.RedisHistoryCache;
 import dev.plaza.history.data.redis.RedisPauseSwitch;
@@ -31,6 +31,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Wires the history system by hand: data (Redis, the sharded store, Kafka) -> biz (merger, use cases) -> service
@@ -41,13 +43,15 @@ public final class HistoryServer implements AutoCloseable {
     private final HistoryConfig cfg;
     private final HistoryShards shards;
     private final ShardedHistoryStore store;
-    private final HistoryCache cache;
+    private final CoalescingHistoryCache cache;
     private final HistoryMerger merger;
     private final HistoryUsecase usecase;
     private final HistoryRetention retention;
     private final HistoryGrpcService grpc;
+    private final List<HistoryHttpRoutes> routes = new CopyOnWriteArrayList<>();
 
-    private HistoryServer(HistoryConfig cfg, HistoryShards shards, ShardedHistoryStore store, HistoryCache cache,
+    private HistoryServer(HistoryConfig cfg, HistoryShards shards, ShardedHistoryStore store,
+                          CoalescingHistoryCache cache,
                           HistoryMerger merger, HistoryUsecase usecase, HistoryRetention retention) {
         this.cfg = cfg;
         this.shards = shards;
@@ -66,8 +70,8 @@ public final class HistoryServer implements AutoCloseable {
         HistoryShards shards = HistoryShards.open(cfg.db(), registry);
         try {
             ShardedHistoryStore store = new ShardedHistoryStore(shards);
-            HistoryCache cache = new RedisHistoryCache(redis, new RedisHistoryCache.Settings(cfg.cap(),
-                    cfg.cacheTtl()));
+            CoalescingHistoryCache cache = new CoalescingHistoryCache(new RedisHistoryCache(redis,
+                    new RedisHistoryCache.Settings(cfg.cap(), cfg.cacheTtl())));
             HistoryMerger merger = new HistoryMerger(KafkaFlushSink.create(producer, kafka, cfg.flushPartitions()),
                     new HistoryMerger.Settings(cfg.flushInterval(), cfg.maxPending(), cfg.regions(), 1000));
             HistoryUsecase usecase = new HistoryUsecase(cache, store, new RedisPauseSwitch(redis),
@@ -77,7 +81,7 @@ public final class HistoryServer implements AutoCloseable {
             HistoryRetention retention = new HistoryRetention(store, clock,
                     new HistoryRetention.Settings(cfg.cleanupInterval(), cfg.retention(),
                             HistoryRetention.Settings.defaults().batch()), registry);
-            meters(merger, registry);
+            meters(merger, cache, registry);
             return new HistoryServer(cfg, shards, store, cache, merger, usecase, retention);
         } catch (RuntimeException e) {
             shards.close();
@@ -85,7 +89,13 @@ public final class HistoryServer implements AutoCloseable {
         }
     }
 
-    private static void meters(HistoryMerger merger, MeterRegistry meters) {
+    private static void meters(HistoryMerger merger, CoalescingHistoryCache cache, MeterRegistry meters) {
+        FunctionCounter.builder("history.cache.write.batches", cache, c -> c.stats().batches())
+                .description("pipelined Redis batches the reports were written in").register(meters);
+        FunctionCounter.builder("history.cache.write.reports", cache, c -> c.stats().items())
+                .description("reports written to Redis (per batch: reports / batches)").register(meters);
+        FunctionCounter.builder("history.cache.write.refused", cache, c -> c.stats().refused())
+                .description("reports refused (-503) because too many waited for Redis").register(meters);
         FunctionCounter.builder("history.reports", merger, m -> m.stats().offered()).tag("result", "accepted")
                 .description("play reports taken by the merger").register(meters);
         FunctionCounter.builder("history.reports", merger, m -> m.stats().refused()).tag("result", "refused")
@@ -102,6 +112,7 @@ public final class HistoryServer implements AutoCloseable {
 
     /** Starts the merger's flushes and the retention purge. */
     public void start() {
+        cache.start();
         merger.start();
         retention.start();
     }
@@ -110,10 +121,13 @@ public final class HistoryServer implements AutoCloseable {
         return grpc;
     }
 
-    /** The interface role's routes over the service's stub. */
+    /** The interface role's routes over the service's stub, started; closed with this server. */
     public HttpRoutes httpRoutes(HistoryGrpc.HistoryBlockingStub history, ArchiveGrpc.ArchiveBlockingStub archive,
                                  AccountGrpc.AccountBlockingStub account) {
-        return new HistoryHttpRoutes(history, archive, account, cfg.rpcTimeout());
+        HistoryHttpRoutes r = new HistoryHttpRoutes(history, archive, account, cfg.rpcTimeout());
+        r.start();
+        routes.add(r);
+        return r;
     }
 
     /** The job role over this store and cache; the caller starts and closes it. */
@@ -143,6 +157,8 @@ public final class HistoryServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            routes.forEach(HistoryHttpRoutes::close);
+            cache.close();
             merger.close(Duration.ofSeconds(10));
         } finally {
             try {

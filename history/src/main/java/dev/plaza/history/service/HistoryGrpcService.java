@@ -41,13 +41,12 @@ public final class HistoryGrpcService extends HistoryGrpc.HistoryImplBase {
         if (r.getReportsCount() > REPORTS_MAX) {
             throw HistoryErrors.badParameter("reports", "at most " + REPORTS_MAX + " per call");
         }
-        int accepted = 0;
+        List<HistoryUsecase.Report> reports = new ArrayList<>(r.getReportsCount());
         for (HistoryRecordMsg m : r.getReportsList()) {
-            if (history.report(m.getMid(), kid(m.getBusiness(), m.getOid()), m.getCid(), m.getProgress(),
-                    m.getPlatform())) {
-                accepted++;
-            }
+            reports.add(new HistoryUsecase.Report(m.getMid(), kid(m.getBusiness(), m.getOid()), m.getCid(),
+                    m.getProgress(), m.getPlatform()));
         }
+        int accepted = history.reportAll(reports);
         out.onNext(ReportReply.newBuilder().setAccepted(accepted).build());
         out.onCompleted();
     }

@@ -21,6 +21,7 @@ import dev.plaza.history.biz.Business;
 import dev.plaza.history.biz.HistoryErrors;
 import dev.plaza.history.biz.HistoryUsecase;
 import dev.plaza.history.biz.Kid;
+import dev.plaza.kit.batch.WriteCoalescer;
 import dev.plaza.kit.errors.PlazaError;
 import dev.plaza.kit.http.Access;
 import dev.plaza.kit.http.HttpRoutes;
@@ -54,13 +55,23 @@ import java.util.concurrent.TimeUnit;
  *   {@code POST /x/v2/history/shadow/set} (switch), {@code GET /x/v2/history/shadow}</li>
  * </ul>
  */
-public final class HistoryHttpRoutes implements HttpRoutes {
+public final class HistoryHttpRoutes implements HttpRoutes, AutoCloseable {
     private static final List<String> PLATFORMS = List.of("web", "android", "ios", "pad", "tv", "");
+    /** Reports per call to the history service at most. */
+    private static final int REPORT_BATCH = 256;
+    /** Reports that may wait for the service at once; beyond them a report is refused (-503). */
+    private static final int REPORTS_WAITING = 20_000;
 
     private final HistoryGrpc.HistoryBlockingStub history;
     private final AccountGrpc.AccountBlockingStub account;
     private final ArchiveDirectory archives;
     private final Duration timeout;
+    /**
+     * Heartbeats of concurrent requests go to the service together, one Report call per batch: each request
+     * still returns only once its report is taken, but the call's fixed cost (interceptors, spans, a hop, a Redis
+     * round trip) is paid per batch. Validated here first, so one bad report cannot fail the others of its batch.
+     */
+    private final WriteCoalescer<HistoryRecordMsg> reports;
 
     public HistoryHttpRoutes(HistoryGrpc.HistoryBlockingStub history, ArchiveGrpc.ArchiveBlockingStub archive,
                              AccountGrpc.AccountBlockingStub account, Duration timeout) {
@@ -68,6 +79,18 @@ public final class HistoryHttpRoutes implements HttpRoutes {
         this.account = account;
         this.archives = new ArchiveDirectory(archive, timeout, Duration.ofMinutes(5));
         this.timeout = timeout;
+        this.reports = new WriteCoalescer<>("history-reports", REPORT_BATCH, REPORTS_WAITING,
+                batch -> RpcCalls.call(() -> stub().report(ReportRequest.newBuilder().addAllReports(batch).build())));
+    }
+
+    public void start() {
+        reports.start();
+    }
+
+    /** Sends what requests wait for, then stops. */
+    @Override
+    public void close() {
+        reports.close();
     }
 
     @Override
@@ -109,9 +132,8 @@ public final class HistoryHttpRoutes implements HttpRoutes {
                     Long.toString(aid));
         }
         long part = cid == 0 ? a.getCid() : cid;
-        RpcCalls.callAs(mid, () -> stub().report(ReportRequest.newBuilder().addReports(HistoryRecordMsg.newBuilder()
-                .setMid(mid).setBusiness(Business.ARCHIVE.code()).setOid(aid).setCid(part).setProgress(progress)
-                .setPlatform(platform)).build()));
+        reports.write(HistoryRecordMsg.newBuilder().setMid(mid).setBusiness(Business.ARCHIVE.code()).setOid(aid)
+                .setCid(part).setProgress(progress).setPlatform(platform).build());
     }
 
     private Object cursor(Request req) {

@@ -90,6 +90,25 @@ class HistoryUsecaseTest {
     }
 
     @Test
+    void aBatchIsTakenWholeOrNotAtAll() {
+        HistoryUsecase.Report good = new HistoryUsecase.Report(7, Kid.archive(1), 1, 10, "web");
+        HistoryUsecase.Report bad = new HistoryUsecase.Report(8, Kid.archive(2), 1, -5, "web");
+        assertThat(refused(() -> history.reportAll(List.of(good, bad))).code()).isEqualTo(-400);
+        assertThat(cache.records).isEmpty();
+        assertThat(merger.pending()).isZero();
+        assertThat(firstViews).isEmpty();
+
+        history.setPaused(9, true);
+        int taken = history.reportAll(List.of(good, new HistoryUsecase.Report(9, Kid.archive(3), 1, 1, "web"),
+                new HistoryUsecase.Report(8, Kid.archive(2), 1, 20, "ios")));
+        assertThat(taken).isEqualTo(2); // the paused user's report is accepted and dropped
+        assertThat(merger.pending()).isEqualTo(2);
+        assertThat(history.resume(8, Kid.archive(2)).orElseThrow().platform()).isEqualTo("ios");
+        assertThat(history.resume(9, Kid.archive(3))).isEmpty();
+        assertThat(firstViews).containsExactly("7 archive_1", "8 archive_2");
+    }
+
+    @Test
     void aBackedUpMergerRefusesFastAndStoresNothing() {
         for (long aid = 1; aid <= 4; aid++) { // 4 x maxPending (1) keys pending: the sink has not run
             history.report(7, Kid.archive(aid), 1, 1, "web");

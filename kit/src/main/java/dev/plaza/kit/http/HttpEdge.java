@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -58,6 +60,7 @@ public final class HttpEdge implements AutoCloseable {
     private final Map<String, BooleanSupplier> readiness;
     private final Envelope envelope;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private Javalin javalin;
 
@@ -199,12 +202,7 @@ public final class HttpEdge implements AutoCloseable {
             long elapsed = System.nanoTime() - start;
             span.setAttribute("plaza.code", code);
             span.end();
-            Timer.builder(MetricNames.HTTP_SERVER_REQUESTS)
-                    .tag("method", route.method().name())
-                    .tag("route", route.path())
-                    .tag("code", Integer.toString(code))
-                    .register(meters)
-                    .record(elapsed, TimeUnit.NANOSECONDS);
+            timer(route, code).record(elapsed, TimeUnit.NANOSECONDS);
             AccessLog.http(route.method().name(), route.path(), status, code, elapsed, ctx.ip(),
                     span.getSpanContext().getTraceId());
             // recorded before the answer leaves: a client that reads the metrics next finds this request in them
@@ -216,6 +214,18 @@ public final class HttpEdge implements AutoCloseable {
                 inFlight.decrementAndGet();
             }
         }
+    }
+
+    /** The request timer of a route and answer code, looked up once (building a meter id costs every request). */
+    private Timer timer(RouteRegistry.Route route, int code) {
+        return timers.computeIfAbsent(new TimerKey(route, code), k -> Timer.builder(MetricNames.HTTP_SERVER_REQUESTS)
+                .tag("method", route.method().name())
+                .tag("route", route.path())
+                .tag("code", Integer.toString(code))
+                .register(meters));
+    }
+
+    private record TimerKey(RouteRegistry.Route route, int code) {
     }
 
     private Principal resolveCaller(RouteRegistry.Route route, Context ctx) {
@@ -257,8 +267,8 @@ public final class HttpEdge implements AutoCloseable {
     private void checkCsrf(Context ctx, Principal p) {
         String cookie = ctx.cookie(CSRF_COOKIE);
         String param = ctx.queryParam("csrf");
-        if (param == null && ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
-            param = ctx.formParam("csrf");
+        if (param == null) {
+            param = FormParams.of(ctx).get("csrf");
         }
         if (param == null) {
             param = jsonParams(ctx).get("csrf");
@@ -337,7 +347,13 @@ public final class HttpEdge implements AutoCloseable {
 
     private static String requestId(Context ctx) {
         String given = ctx.header("X-Request-Id");
-        return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        if (given != null && REQUEST_ID.matcher(given).matches()) {
+            return given;
+        }
+        // random, not secret: UUID.randomUUID() draws from SecureRandom behind a lock, a cost every request paid
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong() & ~0xF000L | 0x4000L, r.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L)
+                .toString();
     }
 
     /**

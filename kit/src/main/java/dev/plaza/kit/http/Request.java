@@ -57,8 +57,8 @@ public final class Request {
     /** A parameter's raw value, or null when absent. Blank values count as absent. */
     public String raw(String name) {
         String v = ctx.queryParam(name);
-        if (v == null && isForm()) {
-            v = ctx.formParam(name);
+        if (v == null) {
+            v = FormParams.isUrlEncoded(ctx) ? FormParams.of(ctx).get(name) : isMultipart() ? ctx.formParam(name) : null;
         }
         if (v == null) {
             v = jsonParams.get(name);
@@ -124,9 +124,9 @@ public final class Request {
         return v;
     }
 
-    private boolean isForm() {
+    private boolean isMultipart() {
         String ct = ctx.contentType();
-        return ct != null && (ct.startsWith("application/x-www-form-urlencoded") || ct.startsWith("multipart/form-data"));
+        return ct != null && ct.startsWith("multipart/form-data");
     }
 
     private static String checkLength(String name, String v, int min, int max) {

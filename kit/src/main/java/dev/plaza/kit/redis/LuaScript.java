@@ -6,6 +6,17 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +46,17 @@ public final class LuaScript {
         }
     }
 
+    /** What Lettuce would parse a script's answer of this type into (its own mapping is not public). */
+    private static CommandOutput<String, String, ?> output(ScriptOutputType type) {
+        return switch (type) {
+            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
+            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
+            case MULTI, OBJECT -> new NestedMultiOutput<>(StringCodec.UTF8);
+        };
+    }
+
     public <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         try {
             return redis.evalsha(sha, type, keys, args);
@@ -44,17 +66,25 @@ public final class LuaScript {
     }
 
     /**
-     * Runs every call, sent back to back on the shared connection so the batch costs one round trip, not one per
-     * call; results in the order of {@code calls}. Calls the server did not know the script for are sent again
-     * with the source (a second round trip, only after a restart).
+     * Runs every call, written to the shared connection in one go (one write for the whole batch, not one per call,
+     * and one round trip); results in the order of {@code calls}. Calls the server did not know the script for are
+     * sent again with the source (a second round trip, only after a restart).
      */
+    @SuppressWarnings("unchecked")
     public <T> List<T> runPipelined(StatefulRedisConnection<String, String> connection, ScriptOutputType type,
                              List<Call> calls) {
         RedisAsyncCommands<String, String> async = connection.async();
         List<RedisFuture<T>> sent = new ArrayList<>(calls.size());
+        List<AsyncCommand<String, String, ?>> batch = new ArrayList<>(calls.size());
         for (Call c : calls) {
-            sent.add(async.evalsha(sha, type, c.keys(), c.args()));
+            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(sha).add(c.keys().length)
+                    .addKeys(c.keys()).addValues(c.args());
+            AsyncCommand<String, String, T> cmd = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
+                    (CommandOutput<String, String, T>) output(type), args));
+            batch.add(cmd);
+            sent.add(cmd);
         }
+        connection.dispatch(batch);
         long deadline = Pipelined.deadline(connection);
         List<T> out = new ArrayList<>(calls.size());
         List<Integer> unknown = new ArrayList<>();

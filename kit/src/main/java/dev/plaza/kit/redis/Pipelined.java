@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waiting for commands sent with the async API of the shared connection. Lettuce writes each command as it is
- * issued, so issuing a batch before waiting for any answer pipelines it. Auto-flush is left on: the connection is
- * shared, and turning it off would stall every other caller.
+ * Waiting for commands pipelined on the shared connection: issued (or dispatched as one batch) before waiting for
+ * any answer, they cost one round trip. Auto-flush is left on: the connection is shared, and turning it off would
+ * stall every other caller.
  */
 public final class Pipelined {
     private Pipelined() {
