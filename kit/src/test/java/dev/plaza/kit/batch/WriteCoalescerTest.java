@@ -69,7 +69,7 @@ class WriteCoalescerTest {
         assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
         waiting.add(Thread.ofVirtual().start(() -> c.write(1)));
         waiting.add(Thread.ofVirtual().start(() -> c.write(2)));
-        while (c.stats().items() == 0 && queued(c) < 2) {
+        while (c.stats().items() == 0 && c.queued() < 2) {
             Thread.sleep(5);
         }
         long t0 = System.nanoTime();
@@ -98,7 +98,7 @@ class WriteCoalescerTest {
             int item = i;
             callers.add(Thread.ofVirtual().start(() -> c.write(item)));
         }
-        while (queued(c) + c.stats().items() < 20) {
+        while (c.queued() + c.stats().items() < 20) {
             Thread.sleep(2);
         }
         c.close();
@@ -108,11 +108,6 @@ class WriteCoalescerTest {
         assertThat(written).hasSize(20);
         assertThatThrownBy(() -> c.write(99)).isInstanceOfSatisfying(PlazaError.class,
                 e -> assertThat(e.code()).isEqualTo(-503));
-    }
-
-    /** Callers waiting in the queue (not yet taken by the writer): items handed in minus items taken. */
-    private static int queued(WriteCoalescer<?> c) {
-        return c.queued();
     }
 
     private static void sleep(long ms) {
