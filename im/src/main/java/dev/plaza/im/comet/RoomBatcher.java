@@ -40,6 +40,24 @@ final class RoomBatcher {
         this.deliver = deliver;
     }
 
+    /**
+     * Several messages of a room at once (the job batched them already): with no delay they go out as one batch;
+     * otherwise they join the room's open batch.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException once the push thread is shut down
+     */
+    void addAll(String room, List<Message> messages) {
+        if (delayNanos == 0) {
+            List<Message> batch = List.copyOf(messages);
+            for (int from = 0; from < batch.size(); from += max) {
+                List<Message> part = batch.subList(from, Math.min(batch.size(), from + max));
+                pushThread.execute(() -> deliver.accept(room, part));
+            }
+            return;
+        }
+        messages.forEach(m -> add(room, m));
+    }
+
     /** @throws java.util.concurrent.RejectedExecutionException once the push thread is shut down */
     void add(String room, Message message) {
         if (delayNanos == 0) {
@@ -63,10 +81,11 @@ final class RoomBatcher {
         });
     }
 
-    /** Sends every open batch now (on shutdown). */
+    /** Sends every open batch now, without waiting for its delay (on shutdown). */
     void flushAll() {
         for (Map.Entry<String, Batch> e : open.entrySet()) {
-            closeIfOpen(e.getKey(), e.getValue());
+            // on the push thread, behind the batches already submitted, to keep each room's order
+            pushThread.execute(() -> closeIfOpen(e.getKey(), e.getValue()));
         }
     }
 

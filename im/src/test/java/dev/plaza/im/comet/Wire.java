@@ -1,0 +1,6 @@
+package dev.plaza.im.comet;
+
+/** Which of the comet's servers a test client uses. */
+enum Wire {
+    TCP, WS
+}
