@@ -22,6 +22,7 @@ import dev.plaza.history.data.db.HistoryDbConfig;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.history.server.HistoryServer;
+import dev.plaza.im.server.ImServer;
 import dev.plaza.kit.app.App;
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.db.DbConfig;
@@ -75,6 +76,7 @@ public final class Standalone {
     private AdminServer commentAdmin;
     private HistoryServer history;
     private HistoryJob historyJob;
+    private ImServer im;
     private RpcServer rpc;
     private RpcClient channel;
     private HttpEdge edge;
@@ -97,7 +99,12 @@ public final class Standalone {
                 .add("comment", Lifecycle.of("comment", this::startComment, () -> close(comment)))
                 // stops before the producer: the merger's last flush goes through it
                 .add("history", Lifecycle.of("history", this::startHistory, () -> close(history)))
+                .add("im", Lifecycle.of("im", this::startIm, () -> close(im)))
                 .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
+                // after the gRPC server: the comet's auth calls logic through it
+                .add("im-comet", Lifecycle.of("im-comet", () -> ifIm(ImServer::startComet),
+                        () -> ifIm(ImServer::stopComet)))
+                .add("im-job", Lifecycle.of("im-job", () -> ifIm(ImServer::startJob), () -> ifIm(ImServer::stopJob)))
                 .add("history-job", Lifecycle.of("history-job", this::startHistoryJob, () -> close(historyJob)))
                 .add("comment-job", Lifecycle.of("comment-job", this::startCommentJob, () -> close(commentJob)))
                 .add("comment-admin", Lifecycle.of("comment-admin", this::startCommentAdmin,
@@ -254,6 +261,9 @@ public final class Standalone {
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());
+        if (im != null) {
+            im.grpcServices().forEach(b::addService);
+        }
         if (cfg.grpc().port() > 0) {
             b.port(cfg.grpc().port());
         }
@@ -325,6 +335,25 @@ public final class Standalone {
                 hc.maxPending(), hc.regions(), hc.flushPartitions(), hc.retention(), hc.cleanupInterval(),
                 hc.rpcTimeout(), hc.zone(), hc.job()), redis, producer, kafka, meters, clock);
         history.start();
+    }
+
+    private void startIm() {
+        if (!cfg.im().enabled()) {
+            return;
+        }
+        im = ImServer.create(cfg.im(), redis, producer, kafkaBootstrap(), channel, meters, tracing.openTelemetry(),
+                clock);
+        im.startLogic();
+    }
+
+    private void ifIm(java.util.function.Consumer<ImServer> step) {
+        if (im != null) {
+            step.accept(im);
+        }
+    }
+
+    public ImServer im() {
+        return im;
     }
 
     private void startHistoryJob() {

@@ -4,6 +4,7 @@ import dev.plaza.account.server.AccountConfig;
 import dev.plaza.archive.server.ArchiveConfig;
 import dev.plaza.comment.server.CommentConfig;
 import dev.plaza.history.server.HistoryConfig;
+import dev.plaza.im.server.ImConfig;
 import dev.plaza.kit.http.HttpEdgeConfig;
 import dev.plaza.kit.log.LogConfig;
 import dev.plaza.kit.redis.RedisConfig;
@@ -14,7 +15,8 @@ import java.util.List;
 /** Everything the all-in-one process reads; defaults in {@code plaza/standalone.yaml}, keys in docs/configuration.md. */
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
                                RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
-                               ArchiveConfig archive, CommentConfig comment, HistoryConfig history, Demo demo) {
+                               ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
+                               Demo demo) {
 
     /** @param port 0 keeps gRPC in-process only */
     public record Grpc(int port, Duration defaultTimeout) {

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.Engines;
+import dev.plaza.im.protocol.Compression;
+import dev.plaza.im.protocol.Op;
+import dev.plaza.im.protocol.Packet;
+import dev.plaza.im.protocol.Packets;
 import dev.plaza.kit.config.ConfigException;
 import dev.plaza.kit.config.ConfigLoader;
 import dev.plaza.kit.http.HttpTestClient;
@@ -47,6 +51,9 @@ class StandaloneIT {
                 "comment.db.contentTables=8",
                 "comment.db.actionTables=8",
                 "history.db.tables=4",
+                "im.comet.tcpPort=0",
+                "im.comet.wsPort=0",
+                "im.logic.httpPort=0",
                 "history.flushInterval=200ms",
                 "log.level=WARN"));
         sets.addAll(List.of(extraSets));
@@ -139,6 +146,32 @@ class StandaloneIT {
             long viewer = mid;
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(first.history().store()
                     .list(viewer, 0, null, 10)).as("written by the job").hasSize(1));
+
+            // im: a Bilibili live client joins the video's room on the comet; a push through logic's HTTP API
+            // travels logic -> Kafka -> job -> comet and arrives as a zlib batch (protover 2)
+            try (java.net.Socket live = new java.net.Socket("127.0.0.1", first.im().comet().tcpPort())) {
+                live.setSoTimeout(20_000);
+                var out = live.getOutputStream();
+                var in = new java.io.DataInputStream(live.getInputStream());
+                out.write(Packet.of(1, Op.AUTH, 1, "{\"uid\":" + mid + ",\"roomid\":" + aid
+                        + ",\"protover\":2,\"platform\":\"web\",\"type\":2,\"key\":\"" + token + "\"}").toBytes());
+                Packet auth = readPacket(in);
+                assertThat(auth.op()).isEqualTo(Op.AUTH_REPLY);
+                assertThat(auth.bodyText()).isEqualTo("{\"code\":0}");
+                String danmaku = "{\"cmd\":\"DANMU_MSG\",\"info\":[[0,1,25,16777215],\"hello\",[" + mid + ",\"neo\"]]}";
+                var push = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + first.im().logic().httpPort()
+                                        + "/goim/push/room?operation=1000&type=live&room=" + aid))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(danmaku)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(push.body()).startsWith("{\"code\":0");
+                Packet batch = readPacket(in);
+                assertThat(batch.ver()).isEqualTo(2);
+                List<Packet> inner = Packets.readAll(io.netty.buffer.Unpooled.wrappedBuffer(
+                        Compression.unzlib(batch.body())), 1 << 20);
+                assertThat(inner).extracting(Packet::bodyText).containsExactly(danmaku);
+                assertThat(inner.getFirst().op()).isEqualTo(Op.SEND_MSG_REPLY);
+            }
 
             // the edge caches sessions for a few seconds, but a logout through it takes effect at once
             String bob = http.post("/x/passport/login").param("username", "bob").param("password", "plaza-demo-2026")
@@ -254,5 +287,13 @@ class StandaloneIT {
         assertThatThrownBy(() -> ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(),
                 Map.of("PLAZA_ACCOUNT_BCRYPT_COST", "lots"), List.of()).bind(StandaloneConfig.class))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("account.bcryptCost");
+    }
+
+    private static Packet readPacket(java.io.DataInputStream in) throws java.io.IOException {
+        int length = in.readInt();
+        byte[] rest = new byte[length - 4];
+        in.readFully(rest);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(length).putInt(length).put(rest);
+        return Packets.readOne(io.netty.buffer.Unpooled.wrappedBuffer(b.array()), 1 << 20);
     }
 }

@@ -1,5 +1,6 @@
 package dev.plaza.comment.biz;
 
+import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.api.comment.v1.ActionEvent;
 import dev.plaza.api.comment.v1.CloseEvent;
 import dev.plaza.api.comment.v1.CommentEvent;

@@ -1,7 +1,7 @@
 package dev.plaza.comment.server;
 
 import dev.plaza.comment.admin.server.AdminConfig;
-import dev.plaza.comment.biz.SensitiveFilter;
+import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.comment.data.db.CommentDbConfig;
 import dev.plaza.comment.job.CommentJob;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.plaza.comment.biz;
 
+import dev.plaza.kit.text.SensitiveFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,7 +14,7 @@ import dev.plaza.comment.biz.CommentReadUsecase;
 import dev.plaza.comment.biz.CommentUsecase;
 import dev.plaza.comment.biz.HotSubjects;
 import dev.plaza.comment.biz.Mentions;
-import dev.plaza.comment.biz.SensitiveFilter;
+import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.comment.data.cache.RedisCommentCache;
 import dev.plaza.comment.data.cache.RedisDuplicateGuard;
 import dev.plaza.comment.data.cache.RedisWriteLimiter;

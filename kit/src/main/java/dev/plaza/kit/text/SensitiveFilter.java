@@ -1,4 +1,4 @@
-package dev.plaza.comment.biz;
+package dev.plaza.kit.text;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

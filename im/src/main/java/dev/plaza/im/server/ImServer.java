@@ -1,0 +1,125 @@
+package dev.plaza.im.server;
+
+import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.api.im.v1.LogicGrpc;
+import dev.plaza.im.comet.Comet;
+import dev.plaza.im.comet.rpc.CometGrpcService;
+import dev.plaza.im.comet.rpc.LogicCometListener;
+import dev.plaza.im.job.ImJob;
+import dev.plaza.im.job.StaticCometDirectory;
+import dev.plaza.im.logic.server.LogicServer;
+import dev.plaza.kit.mq.KafkaConfig;
+import dev.plaza.kit.mq.MqProducer;
+import dev.plaza.kit.redis.Redis;
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires the three messaging roles for one process: logic (routing and pushes), one comet talking to logic over
+ * gRPC, and the job delivering pushes to that comet over gRPC. In separate processes each role is wired the same
+ * way with remote channels; here the host serves the gRPC services in process. Start order: {@link #startLogic}
+ * before the host's gRPC server serves {@link #grpcServices()}, then {@link #startComet} and {@link #startJob};
+ * {@link #close()} stops them in reverse.
+ */
+public final class ImServer implements AutoCloseable {
+    private final ImConfig cfg;
+    private final LogicServer logic;
+    private final Comet comet;
+    private final Channel channel;
+    private final KafkaConfig jobKafka;
+    private final MeterRegistry meters;
+    private final OpenTelemetry otel;
+    private ImJob job;
+
+    private ImServer(ImConfig cfg, LogicServer logic, Comet comet, Channel channel, KafkaConfig jobKafka,
+                     MeterRegistry meters, OpenTelemetry otel) {
+        this.cfg = cfg;
+        this.logic = logic;
+        this.comet = comet;
+        this.channel = channel;
+        this.jobKafka = jobKafka;
+        this.meters = meters;
+        this.otel = otel;
+    }
+
+    /**
+     * @param channel a channel to the host's gRPC server (in process), which serves {@link #grpcServices()} and the
+     *                account service
+     */
+    public static ImServer create(ImConfig cfg, Redis redis, MqProducer producer, String kafkaBootstrap,
+                                  Channel channel, MeterRegistry meters, OpenTelemetry otel, Clock clock) {
+        LogicServer logic = LogicServer.create(cfg.logic(), redis, producer, KafkaConfig.of(kafkaBootstrap,
+                "plaza-im-logic"), AccountGrpc.newBlockingStub(channel), meters, otel, clock);
+        Comet comet = new Comet(cfg.comet(), new LogicCometListener(LogicGrpc.newBlockingStub(channel),
+                cfg.server()), meters);
+        return new ImServer(cfg, logic, comet, channel, KafkaConfig.of(kafkaBootstrap, "plaza-im-job"), meters,
+                otel);
+    }
+
+    /** Logic's and the comet's gRPC services, for the host's server. */
+    public List<BindableService> grpcServices() {
+        return List.of(logic.grpcService(), new CometGrpcService(comet));
+    }
+
+    /** Starts logic's HTTP push API (the topic exists from {@link #create}). */
+    public void startLogic() {
+        logic.start();
+    }
+
+    /** Binds the comet's TCP and WebSocket servers; auth calls logic through the host's gRPC server. */
+    public void startComet() {
+        comet.start();
+    }
+
+    /** Starts the job (when enabled), delivering to this process's comet. */
+    public void startJob() {
+        if (!cfg.jobEnabled()) {
+            return;
+        }
+        job = new ImJob(StaticCometDirectory.of(cfg.server(), channel), jobKafka, cfg.job(), meters, otel);
+        job.start();
+    }
+
+    /** Stops the job: what it has not delivered stays in Kafka for the next start. */
+    public void stopJob() {
+        if (job != null) {
+            job.close();
+            job = null;
+        }
+    }
+
+    /** Stops the comet: no new connections, queued packets drained, connections closed. */
+    public void stopComet() {
+        comet.close();
+    }
+
+    public Comet comet() {
+        return comet;
+    }
+
+    public LogicServer logic() {
+        return logic;
+    }
+
+    public boolean isHealthy() {
+        return logic.isHealthy();
+    }
+
+    /** The job first (nothing more to deliver), then the comet (drains its connections), then logic. */
+    @Override
+    public void close() {
+        try {
+            stopJob();
+        } finally {
+            try {
+                stopComet();
+            } finally {
+                logic.close();
+            }
+        }
+    }
+}
