@@ -23,6 +23,7 @@ import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.history.server.HistoryServer;
 import dev.plaza.im.server.ImServer;
+import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.kit.app.App;
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.db.DbConfig;
@@ -341,8 +342,10 @@ public final class Standalone {
         if (!cfg.im().enabled()) {
             return;
         }
-        im = ImServer.create(cfg.im(), redis, producer, kafkaBootstrap(), channel, meters, tracing.openTelemetry(),
-                clock);
+        // danmaku are held to the comment system's word list, as REJECT
+        SensitiveFilter words = cfg.comment().sensitive().filter(SensitiveFilter.Mode.REJECT);
+        im = ImServer.create(cfg.im(), redis, producer, kafkaBootstrap(), channel, words, meters,
+                tracing.openTelemetry(), clock);
         im.startLogic();
     }
 
@@ -390,6 +393,7 @@ public final class Standalone {
                 .routes(account.httpRoutes())
                 .routes(archive.httpRoutes())
                 .routes(comment.httpRoutes(CommentGrpc.newBlockingStub(channel)))
+                .routes(im != null ? im.httpRoutes() : registry -> { })
                 .routes(history.httpRoutes(HistoryGrpc.newBlockingStub(channel), ArchiveGrpc.newBlockingStub(channel),
                         AccountGrpc.newBlockingStub(channel)))
                 .readiness("account-db", account.database()::isHealthy)

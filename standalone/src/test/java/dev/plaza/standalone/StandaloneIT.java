@@ -171,6 +171,18 @@ class StandaloneIT {
                         Compression.unzlib(batch.body())), 1 << 20);
                 assertThat(inner).extracting(Packet::bodyText).containsExactly(danmaku);
                 assertThat(inner.getFirst().op()).isEqualTo(Op.SEND_MSG_REPLY);
+
+                // a user's danmaku through the public edge reaches the room the same way, and newcomers can read it
+                Answer sent = http.post("/msg/send").bearer(token).param("roomid", aid).param("msg", "hello plaza")
+                        .send();
+                assertThat(sent.code()).as(sent.toString()).isZero();
+                Packet dm = readPacket(in);
+                String text = Packets.readAll(io.netty.buffer.Unpooled.wrappedBuffer(Compression.unzlib(dm.body())),
+                        1 << 20).getFirst().bodyText();
+                assertThat(text).contains("\"cmd\":\"DANMU_MSG\"").contains("\"hello plaza\"");
+                Answer recent = http.get("/xlive/web-room/v1/dM/gethistory").param("roomid", aid).send();
+                assertThat(recent.data().path("room").path(0).path("text").asText()).isEqualTo("hello plaza");
+                assertThat(recent.data().path("room").path(0).path("uid").asLong()).isEqualTo(mid);
             }
 
             // the edge caches sessions for a few seconds, but a logout through it takes effect at once

@@ -125,9 +125,14 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
 
         /** The filter these settings describe: the listed words plus the file's. */
         public SensitiveFilter filter() {
+            return filter(mode);
+        }
+
+        /** The same words with another mode (live danmaku can only be refused, never held for review). */
+        public SensitiveFilter filter(SensitiveFilter.Mode withMode) {
             List<String> all = new ArrayList<>(words);
             file.ifPresent(f -> all.addAll(SensitiveFilter.readList(f)));
-            return new SensitiveFilter(all, mode);
+            return new SensitiveFilter(all, withMode);
         }
     }
 

@@ -1,21 +1,34 @@
 package dev.plaza.im.server;
 
 import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.api.archive.v1.ArchiveGrpc;
 import dev.plaza.api.im.v1.LogicGrpc;
 import dev.plaza.im.comet.Comet;
 import dev.plaza.im.comet.rpc.CometGrpcService;
 import dev.plaza.im.comet.rpc.LogicCometListener;
 import dev.plaza.im.job.ImJob;
 import dev.plaza.im.job.StaticCometDirectory;
+import dev.plaza.im.live.biz.DanmakuUsecase;
+import dev.plaza.im.live.biz.LiveConfig;
+import dev.plaza.im.live.data.AccountUserNames;
+import dev.plaza.im.live.data.ArchiveRoomDirectory;
+import dev.plaza.im.live.data.PushRoomPublisher;
+import dev.plaza.im.live.data.RedisDanmakuHistory;
+import dev.plaza.im.live.data.RedisDanmakuRateLimiter;
+import dev.plaza.im.live.service.LiveHttpRoutes;
 import dev.plaza.im.logic.server.LogicServer;
+import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
+import dev.plaza.kit.text.SensitiveFilter;
 import io.grpc.BindableService;
 import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -33,10 +46,11 @@ public final class ImServer implements AutoCloseable {
     private final KafkaConfig jobKafka;
     private final MeterRegistry meters;
     private final OpenTelemetry otel;
+    private final DanmakuUsecase danmaku;
     private ImJob job;
 
     private ImServer(ImConfig cfg, LogicServer logic, Comet comet, Channel channel, KafkaConfig jobKafka,
-                     MeterRegistry meters, OpenTelemetry otel) {
+                     MeterRegistry meters, OpenTelemetry otel, DanmakuUsecase danmaku) {
         this.cfg = cfg;
         this.logic = logic;
         this.comet = comet;
@@ -44,20 +58,36 @@ public final class ImServer implements AutoCloseable {
         this.jobKafka = jobKafka;
         this.meters = meters;
         this.otel = otel;
+        this.danmaku = danmaku;
     }
 
     /**
-     * @param channel a channel to the host's gRPC server (in process), which serves {@link #grpcServices()} and the
-     *                account service
+     * @param channel   a channel to the host's gRPC server (in process), which serves {@link #grpcServices()} and the
+     *                  account and archive services
+     * @param sensitive the words danmaku may not contain (the comment system's list)
      */
     public static ImServer create(ImConfig cfg, Redis redis, MqProducer producer, String kafkaBootstrap,
-                                  Channel channel, MeterRegistry meters, OpenTelemetry otel, Clock clock) {
+                                  Channel channel, SensitiveFilter sensitive, MeterRegistry meters,
+                                  OpenTelemetry otel, Clock clock) {
         LogicServer logic = LogicServer.create(cfg.logic(), redis, producer, KafkaConfig.of(kafkaBootstrap,
                 "plaza-im-logic"), AccountGrpc.newBlockingStub(channel), meters, otel, clock);
         Comet comet = new Comet(cfg.comet(), new LogicCometListener(LogicGrpc.newBlockingStub(channel),
                 cfg.server()), meters);
+        Duration rpcTimeout = cfg.logic().accountTimeout();
+        LiveConfig live = cfg.live();
+        DanmakuUsecase danmaku = new DanmakuUsecase(live, sensitive,
+                new ArchiveRoomDirectory(ArchiveGrpc.newBlockingStub(channel), rpcTimeout),
+                new RedisDanmakuRateLimiter(redis, live.perRoomBurst(), live.perRoomWindow()),
+                new PushRoomPublisher(logic.pushes()),
+                new RedisDanmakuHistory(redis, live.historySize(), live.historyTtl()),
+                new AccountUserNames(AccountGrpc.newBlockingStub(channel), rpcTimeout), clock);
         return new ImServer(cfg, logic, comet, channel, KafkaConfig.of(kafkaBootstrap, "plaza-im-job"), meters,
-                otel);
+                otel, danmaku);
+    }
+
+    /** Danmaku for users on the public edge: {@code POST /msg/send} and the room's recent danmaku. */
+    public HttpRoutes httpRoutes() {
+        return new LiveHttpRoutes(danmaku, ZoneOffset.UTC);
     }
 
     /** Logic's and the comet's gRPC services, for the host's server. */
