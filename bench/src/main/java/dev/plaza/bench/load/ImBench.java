@@ -97,13 +97,20 @@ public final class ImBench {
                         "/goim/push/room?operation=" + MESSAGE_OP + "&type=live&room=" + (roomBase + i % rooms),
                         "text/plain", new String(body, StandardCharsets.UTF_8), null) : null, BenchClient::codeZero);
         long pushedAt = System.nanoTime();
-        // let what is in flight arrive: until deliveries stop growing for a second
+        // let what is in flight arrive: until deliveries stop growing for 3 s (at most 3 minutes)
         long last = -1;
-        while (delivered.get() != last) {
-            last = delivered.get();
-            Thread.sleep(1000);
+        long quietSince = System.nanoTime();
+        long lastGrowth = System.nanoTime();
+        while (System.nanoTime() - quietSince < 3_000_000_000L && System.nanoTime() - start < 180_000_000_000L) {
+            long now = delivered.get();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+                lastGrowth = quietSince;
+            }
+            Thread.sleep(200);
         }
-        double seconds = (System.nanoTime() - start) / 1e9 - 1;
+        double seconds = (lastGrowth - start) / 1e9;
         long got = delivered.get() - deliveredBefore;
         // every push sent counts, also those still in flight when the measured window closed
         long expected = (sent.get() - pushes.failures()) * (connections / rooms);
