@@ -262,6 +262,45 @@ public final class Comet implements Lifecycle, AutoCloseable {
         return n.get();
     }
 
+    /**
+     * Pushes one message to every connection that accepts {@code op}, at most {@code perSecond} connections a second
+     * (goim's broadcast speed; 0 or less: all at once), so a broadcast to a full comet does not fill every socket
+     * buffer in the same instant. A paced broadcast goes out on the push thread in slices a tenth of a second
+     * apart and this returns at once; slices still waiting when the comet closes are not sent.
+     *
+     * @return how many connections it will be queued for
+     */
+    public int broadcast(int op, byte[] body, int perSecond) {
+        if (perSecond <= 0) {
+            return broadcast(op, body);
+        }
+        ensureRunning();
+        metrics.pushBroadcast.increment();
+        List<Connection> targets = new ArrayList<>();
+        buckets.forEach(c -> {
+            if (c.accepts(op)) {
+                targets.add(c);
+            }
+        });
+        int slice = Math.max(1, perSecond / 10);
+        for (int from = 0, n = 0; from < targets.size(); from += slice, n++) {
+            List<Connection> part = targets.subList(from, Math.min(targets.size(), from + slice));
+            try {
+                pushThread.schedule(() -> {
+                    Encoded single = new Encoded(op, body); // per slice: nothing is held across the waits
+                    try {
+                        part.forEach(c -> c.send(single.forDialect(c.dialect()).retainedDuplicate()));
+                    } finally {
+                        single.release();
+                    }
+                }, n * 100L, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                throw new IllegalStateException("comet is closed", e);
+            }
+        }
+        return targets.size();
+    }
+
     /** Online count per room (rooms with nobody in them are left out). */
     public Map<String, Integer> rooms() {
         return buckets.rooms();

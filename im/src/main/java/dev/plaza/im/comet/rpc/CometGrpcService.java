@@ -51,7 +51,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
     @Override
     public void broadcast(BroadcastRequest r, StreamObserver<PushReply> out) {
         checkOp(r.getOp());
-        int n = running(() -> comet.broadcast(r.getOp(), r.getBody().toByteArray()));
+        int n = running(() -> comet.broadcast(r.getOp(), r.getBody().toByteArray(), r.getSpeed()));
         out.onNext(PushReply.newBuilder().setDelivered(n).build());
         out.onCompleted();
     }
