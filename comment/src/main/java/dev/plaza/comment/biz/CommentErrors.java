@@ -12,7 +12,6 @@ import io.grpc.Status;
 public final class CommentErrors {
     public static final String DOMAIN = "comment.plaza";
 
-    public static final int CODE_TOO_FREQUENT = -509;
     public static final int CODE_CLOSED = 12002;
     public static final int CODE_SENSITIVE = 12016;
     public static final int CODE_ALREADY_DELETED = 12022;
@@ -64,7 +63,7 @@ public final class CommentErrors {
     }
 
     public static PlazaError tooFrequent() {
-        return PlazaError.of(CODE_TOO_FREQUENT, Status.Code.RESOURCE_EXHAUSTED, DOMAIN,
+        return PlazaError.of(ErrorCode.TOO_FREQUENT.code(), ErrorCode.TOO_FREQUENT.grpc(), DOMAIN,
                 CommentErrorReason.TOO_FREQUENT.name(), "too many writes, try again later");
     }
 

@@ -16,6 +16,8 @@ public enum ErrorCode {
     NOT_FOUND(-404, Status.Code.NOT_FOUND),
     INTERCEPTED(-412, Status.Code.RESOURCE_EXHAUSTED),
     SERVER_ERROR(-500, Status.Code.INTERNAL),
+    /** Bilibili's "too frequent": a per-user rate limit (comments, danmaku). */
+    TOO_FREQUENT(-509, Status.Code.RESOURCE_EXHAUSTED),
     OVERLOADED(-503, Status.Code.UNAVAILABLE),
     TIMEOUT(-504, Status.Code.DEADLINE_EXCEEDED);
 

@@ -2,7 +2,6 @@ package dev.plaza.im.live.biz;
 
 import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.PlazaError;
-import io.grpc.Status;
 
 /**
  * The errors of live-room chat, in Bilibili's shared codes. Reasons are plain strings, like {@code ImErrors}, until
@@ -20,9 +19,6 @@ public final class LiveErrors {
     /** -404: no video with that aid, so no room. */
     public static final String ROOM_NOT_FOUND = "ROOM_NOT_FOUND";
 
-    /** Bilibili's "too frequent" code (as comments use it). */
-    public static final int CODE_TOO_FAST = -509;
-
     private LiveErrors() {
     }
 
@@ -35,8 +31,8 @@ public final class LiveErrors {
     }
 
     public static PlazaError tooFast(int burst, long windowMillis) {
-        return PlazaError.of(CODE_TOO_FAST, Status.Code.RESOURCE_EXHAUSTED, DOMAIN, DANMAKU_TOO_FAST,
-                "too many danmaku: at most " + burst + " per " + windowMillis + " ms in a room");
+        return PlazaError.of(ErrorCode.TOO_FREQUENT, DANMAKU_TOO_FAST,
+                "too many danmaku: at most " + burst + " per " + windowMillis + " ms in a room").withDomain(DOMAIN);
     }
 
     public static PlazaError roomNotFound(long roomId) {
