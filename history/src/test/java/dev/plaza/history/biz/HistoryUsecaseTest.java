@@ -3,12 +3,11 @@ package dev.plaza.history.biz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.plaza.kit.testing.MutableClock;
 import dev.plaza.kit.errors.PlazaError;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,23 +25,7 @@ class HistoryUsecaseTest {
     private final List<HistoryRecord> flushed = new ArrayList<>();
     private final HistoryMerger merger = new HistoryMerger((region, rs) -> flushed.addAll(rs),
             new HistoryMerger.Settings(Duration.ofHours(1), 1, 1, 100));
-    private Instant now = Instant.parse("2026-11-27T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final HistoryUsecase history = new HistoryUsecase(cache, store, pause,
             (mid, day) -> seenDays.add(mid + "@" + day), (mid, kid, at) -> firstViews.add(mid + " " + kid),
             merger, clock, ZoneOffset.UTC);
@@ -54,14 +37,14 @@ class HistoryUsecaseTest {
     @Test
     void aReportLandsInRedisAndTheMergerAndTheFirstViewOfADayIsAnnouncedOnce() {
         assertThat(history.report(7, Kid.archive(100), 1, 30, "web")).isTrue();
-        now = now.plusSeconds(15);
+        clock.advance(Duration.ofSeconds(15));
         assertThat(history.report(7, Kid.archive(100), 1, 45, "web")).isTrue();
         assertThat(history.resume(7, Kid.archive(100)).orElseThrow().progress()).isEqualTo(45);
         assertThat(merger.pending()).isEqualTo(1);
         merger.flush();
         assertThat(flushed).extracting(HistoryRecord::progress).containsExactly(45L);
         assertThat(firstViews).containsExactly("7 archive_100");
-        now = now.plus(Duration.ofDays(1));
+        clock.advance(Duration.ofDays(1));
         history.report(7, Kid.archive(101), 2, 5, "web");
         assertThat(firstViews).containsExactly("7 archive_100", "7 archive_101");
         assertThat(seenDays).contains("7@" + LocalDate.of(2026, 11, 28));
@@ -122,7 +105,7 @@ class HistoryUsecaseTest {
     void listingPagesThroughRedisThenTheStorePastTheCachedTail() {
         cache.cap = 5;
         for (int i = 1; i <= 12; i++) {
-            now = now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
             history.report(7, Kid.archive(i), 1, i, "web");
             merger.flush();
         }
@@ -151,9 +134,9 @@ class HistoryUsecaseTest {
         for (int i = 1; i <= 10; i++) {
             store.upsert(List.of(new HistoryRecord(new HistoryKey(7, Kid.archive(i)), 1, 0, "web", 1_000L * i)));
         }
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         history.report(7, Kid.archive(3), 1, 99, "web");
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         history.report(7, Kid.archive(4), 1, 99, "web");
         List<Long> seen = new ArrayList<>();
         long cursor = 0;

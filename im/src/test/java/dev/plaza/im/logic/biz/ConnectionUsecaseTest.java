@@ -3,8 +3,10 @@ package dev.plaza.im.logic.biz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plaza.kit.testing.MutableClock;
 import dev.plaza.kit.errors.PlazaError;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ class ConnectionUsecaseTest {
     private final Fakes.Tokens tokens = new Fakes.Tokens();
     private final Fakes.Routes routes = new Fakes.Routes();
     private final Fakes.Online online = new Fakes.Online();
-    private final Fakes.MutableClock clock = new Fakes.MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final ConnectionUsecase.Settings defaults = ConnectionUsecase.Settings.defaults();
 
     private ConnectionUsecase usecase(boolean anonymous) {
