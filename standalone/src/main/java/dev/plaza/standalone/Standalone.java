@@ -19,6 +19,8 @@ import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Engines;
 import dev.plaza.history.data.db.HistoryDbConfig;
+import dev.plaza.im.pm.data.db.PmDbConfig;
+import dev.plaza.im.server.ImConfig;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.history.server.HistoryServer;
@@ -344,7 +346,11 @@ public final class Standalone {
         }
         // danmaku are held to the comment system's word list, as REJECT
         SensitiveFilter words = cfg.comment().sensitive().filter(SensitiveFilter.Mode.REJECT);
-        im = ImServer.create(cfg.im(), redis, producer, kafkaBootstrap(), channel, words, meters,
+        ImConfig ic = cfg.im();
+        PmDbConfig pmDb = ic.pm().db();
+        ic = ic.withPm(ic.pm().withDb(new PmDbConfig(pmDb.databases().stream().map(this::db).toList(),
+                pmDb.tables())));
+        im = ImServer.create(ic, redis, producer, kafkaBootstrap(), channel, words, meters,
                 tracing.openTelemetry(), clock);
         im.startLogic();
     }

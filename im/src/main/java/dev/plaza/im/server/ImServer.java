@@ -17,6 +17,7 @@ import dev.plaza.im.live.data.RedisDanmakuHistory;
 import dev.plaza.im.live.data.RedisDanmakuRateLimiter;
 import dev.plaza.im.live.service.LiveHttpRoutes;
 import dev.plaza.im.logic.server.LogicServer;
+import dev.plaza.im.pm.server.PmServer;
 import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
@@ -47,10 +48,11 @@ public final class ImServer implements AutoCloseable {
     private final MeterRegistry meters;
     private final OpenTelemetry otel;
     private final DanmakuUsecase danmaku;
+    private final PmServer pm;
     private ImJob job;
 
     private ImServer(ImConfig cfg, LogicServer logic, Comet comet, Channel channel, KafkaConfig jobKafka,
-                     MeterRegistry meters, OpenTelemetry otel, DanmakuUsecase danmaku) {
+                     MeterRegistry meters, OpenTelemetry otel, DanmakuUsecase danmaku, PmServer pm) {
         this.cfg = cfg;
         this.logic = logic;
         this.comet = comet;
@@ -59,6 +61,7 @@ public final class ImServer implements AutoCloseable {
         this.meters = meters;
         this.otel = otel;
         this.danmaku = danmaku;
+        this.pm = pm;
     }
 
     /**
@@ -81,13 +84,34 @@ public final class ImServer implements AutoCloseable {
                 new PushRoomPublisher(logic.pushes()),
                 new RedisDanmakuHistory(redis, live.historySize(), live.historyTtl()),
                 new AccountUserNames(AccountGrpc.newBlockingStub(channel), rpcTimeout), clock);
+        PmServer pm = null;
+        if (cfg.pm().enabled()) {
+            try {
+                pm = PmServer.create(cfg.pm(), redis, producer, kafkaBootstrap, logic.pushes(),
+                        AccountGrpc.newBlockingStub(channel), rpcTimeout, meters, otel, clock);
+            } catch (RuntimeException e) {
+                logic.close();
+                throw e;
+            }
+        }
         return new ImServer(cfg, logic, comet, channel, KafkaConfig.of(kafkaBootstrap, "plaza-im-job"), meters,
-                otel, danmaku);
+                otel, danmaku, pm);
     }
 
-    /** Danmaku for users on the public edge: {@code POST /msg/send} and the room's recent danmaku. */
+    /**
+     * For users on the public edge: danmaku ({@code POST /msg/send}, the room's recent danmaku) and, when enabled,
+     * private messages.
+     */
     public HttpRoutes httpRoutes() {
-        return new LiveHttpRoutes(danmaku, ZoneOffset.UTC);
+        HttpRoutes live = new LiveHttpRoutes(danmaku, ZoneOffset.UTC);
+        if (pm == null) {
+            return live;
+        }
+        HttpRoutes pms = pm.httpRoutes();
+        return registry -> {
+            live.register(registry);
+            pms.register(registry);
+        };
     }
 
     /** Logic's and the comet's gRPC services, for the host's server. */
@@ -105,20 +129,31 @@ public final class ImServer implements AutoCloseable {
         comet.start();
     }
 
-    /** Starts the job (when enabled), delivering to this process's comet. */
+    /**
+     * Starts the jobs (each when enabled): the push job delivering to this process's comet, and the
+     * private-message job.
+     */
     public void startJob() {
-        if (!cfg.jobEnabled()) {
-            return;
+        if (cfg.jobEnabled() && job == null) {
+            job = new ImJob(StaticCometDirectory.of(cfg.server(), channel), jobKafka, cfg.job(), meters, otel);
+            job.start();
         }
-        job = new ImJob(StaticCometDirectory.of(cfg.server(), channel), jobKafka, cfg.job(), meters, otel);
-        job.start();
+        if (pm != null) {
+            pm.startJob();
+        }
     }
 
-    /** Stops the job: what it has not delivered stays in Kafka for the next start. */
+    /** Stops the jobs: what they have not delivered stays in Kafka for the next start. */
     public void stopJob() {
-        if (job != null) {
-            job.close();
-            job = null;
+        try {
+            if (pm != null) {
+                pm.stopJob();
+            }
+        } finally {
+            if (job != null) {
+                job.close();
+                job = null;
+            }
         }
     }
 
@@ -135,8 +170,13 @@ public final class ImServer implements AutoCloseable {
         return logic;
     }
 
+    /** Private messages, or null when disabled. */
+    public PmServer pm() {
+        return pm;
+    }
+
     public boolean isHealthy() {
-        return logic.isHealthy();
+        return logic.isHealthy() && (pm == null || pm.isHealthy());
     }
 
     /** The job first (nothing more to deliver), then the comet (drains its connections), then logic. */
@@ -148,7 +188,13 @@ public final class ImServer implements AutoCloseable {
             try {
                 stopComet();
             } finally {
-                logic.close();
+                try {
+                    if (pm != null) {
+                        pm.close();
+                    }
+                } finally {
+                    logic.close();
+                }
             }
         }
     }

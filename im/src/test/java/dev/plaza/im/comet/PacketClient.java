@@ -9,7 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A test client of the comet: sends packets, collects what comes back, tells when the server closed it. */
-interface PacketClient extends AutoCloseable {
+public interface PacketClient extends AutoCloseable {
     Duration WAIT = Duration.ofSeconds(5);
 
     void send(Packet p);

@@ -11,7 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** A plain-socket client reading packets back to back on a virtual thread. */
-final class TcpClient implements PacketClient {
+public final class TcpClient implements PacketClient {
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
@@ -22,7 +22,7 @@ final class TcpClient implements PacketClient {
         this.out = socket.getOutputStream();
     }
 
-    static TcpClient connect(int port) {
+    public static TcpClient connect(int port) {
         TcpClient c = open(port, 0);
         c.startReading();
         return c;

@@ -1,23 +1,23 @@
 package dev.plaza.im.live.biz;
 
+import dev.plaza.api.im.v1.ImErrorReason;
 import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.PlazaError;
 
 /**
- * The errors of live-room chat, in Bilibili's shared codes. Reasons are plain strings, like {@code ImErrors}, until
- * the api module has an enum for im.
+ * The errors of live-room chat, in Bilibili's shared codes; reasons from {@link ImErrorReason}.
  */
 public final class LiveErrors {
     public static final String DOMAIN = "im.plaza";
 
     /** -400: a parameter is missing, malformed or out of range. */
-    public static final String BAD_PARAMETER = "BAD_PARAMETER";
+    public static final String BAD_PARAMETER = ImErrorReason.BAD_PARAMETER.name();
     /** -400: the message holds a listed word (refused, as comments in REJECT mode). */
-    public static final String DANMAKU_SENSITIVE = "DANMAKU_SENSITIVE";
+    public static final String DANMAKU_SENSITIVE = ImErrorReason.DANMAKU_SENSITIVE.name();
     /** -509: more danmaku in a room than the window allows. */
-    public static final String DANMAKU_TOO_FAST = "DANMAKU_TOO_FAST";
+    public static final String DANMAKU_TOO_FAST = ImErrorReason.DANMAKU_TOO_FAST.name();
     /** -404: no video with that aid, so no room. */
-    public static final String ROOM_NOT_FOUND = "ROOM_NOT_FOUND";
+    public static final String ROOM_NOT_FOUND = ImErrorReason.ROOM_NOT_FOUND.name();
 
     private LiveErrors() {
     }
