@@ -183,6 +183,36 @@ class StandaloneIT {
                 Answer recent = http.get("/xlive/web-room/v1/dM/gethistory").param("roomid", aid).send();
                 assertThat(recent.data().path("room").path(0).path("text").asText()).isEqualTo("hello plaza");
                 assertThat(recent.data().path("room").path(0).path("uid").asLong()).isEqualTo(mid);
+
+                // a private message from alice: stored, then pushed to neo's connection (logic -> Kafka -> job ->
+                // comet) and counted in neo's sessions until neo acknowledges it
+                String aliceToken = demoLogin.data().path("token").asText();
+                long alice = demoLogin.data().path("mid").asLong();
+                Answer pm = http.post("/web_im/v1/web_im/send_msg").bearer(aliceToken).param("msg[receiver_id]", mid)
+                        .param("msg[receiver_type]", 1).param("msg[msg_type]", 1)
+                        .param("msg[content]", "{\"content\":\"hi neo\"}").send();
+                assertThat(pm.code()).as(pm.toString()).isZero();
+                long msgKey = pm.data().path("msg_key").asLong();
+                Packet pushed = readPacket(in);
+                String pmBody = pushed.ver() == 2 ? Packets.readAll(io.netty.buffer.Unpooled.wrappedBuffer(
+                        Compression.unzlib(pushed.body())), 1 << 20).getFirst().bodyText() : pushed.bodyText();
+                assertThat(pmBody).contains("\"cmd\":\"PM_MSG\"").contains("\"msg_key\":" + msgKey)
+                        .contains("hi neo");
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    Answer sessions = http.get("/session_svr/v1/session_svr/get_sessions").bearer(token).send();
+                    assertThat(sessions.data().path("session_list").path(0).path("talker_id").asLong())
+                            .as(sessions.toString()).isEqualTo(alice);
+                    assertThat(sessions.data().path("session_list").path(0).path("unread_count").asInt()).isEqualTo(1);
+                });
+                Answer msgs = http.get("/svr_sync/v1/svr_sync/fetch_session_msgs").bearer(token)
+                        .param("talker_id", alice).param("session_type", 1).send();
+                assertThat(msgs.data().path("messages").path(0).path("msg_key").asLong()).as(msgs.toString())
+                        .isEqualTo(msgKey);
+                assertThat(http.post("/session_svr/v1/session_svr/update_ack").bearer(token)
+                        .param("talker_id", alice).param("session_type", 1).param("ack_seqno", 1).send().code())
+                        .isZero();
+                assertThat(http.get("/session_svr/v1/session_svr/get_sessions").bearer(token).send().data()
+                        .path("session_list").path(0).path("unread_count").asInt()).isZero();
             }
 
             // the edge caches sessions for a few seconds, but a logout through it takes effect at once
@@ -218,6 +248,13 @@ class StandaloneIT {
             Answer hist = http.get("/x/web-interface/history/cursor").bearer(login.data().path("token").asText())
                     .send();
             assertThat(hist.data().path("list").path(0).path("progress").asLong()).as(hist.toString()).isEqualTo(17);
+            // so did the private message
+            Answer alice = http.post("/x/passport/login").param("username", "alice").param("password", "plaza-demo-2026")
+                    .send();
+            Answer pms = http.get("/svr_sync/v1/svr_sync/fetch_session_msgs").bearer(login.data().path("token")
+                    .asText()).param("talker_id", alice.data().path("mid").asLong()).param("session_type", 1).send();
+            assertThat(pms.data().path("messages").path(0).path("content").asText()).as(pms.toString())
+                    .isEqualTo("{\"content\":\"hi neo\"}");
             // the demo seed ran once only
             assertThat(http.post("/x/passport/register").param("username", "alice").param("password", "another123")
                     .send().code()).isEqualTo(61001);
@@ -251,8 +288,19 @@ class StandaloneIT {
                             maxPoolSize: 4
                             connectionTimeout: 2s
                         tables: 4
+                    im:
+                      pm:
+                        db:
+                          databases:
+                            - jdbcUrl: %s
+                              user: %s
+                              password: "%s"
+                              maxPoolSize: 4
+                              connectionTimeout: 2s
+                          tables: 4
                     """.formatted(e.jdbcUrl("ext_comment"), e.mariadbUser(), e.mariadbPassword(),
-                    e.jdbcUrl("ext_history"), e.mariadbUser(), e.mariadbPassword()));
+                    e.jdbcUrl("ext_history"), e.mariadbUser(), e.mariadbPassword(),
+                    e.jdbcUrl("ext_im"), e.mariadbUser(), e.mariadbPassword()));
             Standalone plaza = start(Optional.of(config),
                     "engines.embedded=false",
                     "redis.uri=" + e.redisUri(),
