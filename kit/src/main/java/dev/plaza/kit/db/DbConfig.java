@@ -18,4 +18,18 @@ public record DbConfig(String jdbcUrl, String user, String password, int maxPool
             throw new IllegalArgumentException("maxPoolSize must be at least 1");
         }
     }
+
+    /**
+     * This database with the driver asked for MySQL's "affected rows" rather than "found rows" (both MariaDB
+     * Connector/J and MySQL Connector/J default to found rows): only then does {@code INSERT ... ON DUPLICATE KEY
+     * UPDATE} or an {@code UPDATE} report 0 for a row it left unchanged, which idempotent writers use to tell a
+     * redelivery from a change. A URL that sets the option itself is left alone.
+     */
+    public DbConfig withAffectedRows() {
+        if (jdbcUrl.contains("useAffectedRows")) {
+            return this;
+        }
+        return new DbConfig(jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "useAffectedRows=true", user, password,
+                maxPoolSize, connectionTimeout);
+    }
 }

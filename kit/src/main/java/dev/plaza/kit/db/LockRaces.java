@@ -3,6 +3,9 @@ package dev.plaza.kit.db;
 import dev.plaza.kit.errors.PlazaError;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lost lock races on InnoDB: a deadlock (1213, SQLState 40001) or a lock wait timeout (1205) rolled the work back,
@@ -10,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * under load; they retry a few times with jitter.
  */
 public final class LockRaces {
+    private static final Logger log = LoggerFactory.getLogger(LockRaces.class);
     /** Attempts in all, the first included. */
     public static final int MAX_ATTEMPTS = 4;
 
@@ -25,6 +29,27 @@ public final class LockRaces {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs {@code once} and, while it fails with a lost lock race (which rolled its work back), runs it again after a
+     * jittered pause, {@link #MAX_ATTEMPTS} times in all; any other failure, or the last, is thrown as it came. The
+     * work must be safe to run again: one statement, a whole transaction, or statements each idempotent.
+     *
+     * @param where names the database in the debug line of a retry
+     */
+    public static <T> T retrying(String where, Supplier<T> once) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once.get();
+            } catch (RuntimeException e) {
+                if (!isLockRace(e) || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("work on {} lost a lock race (attempt {}), retrying: {}", where, attempt, e.toString());
+                pause(attempt);
+            }
+        }
     }
 
     /** Sleeps a jittered moment before attempt {@code attempt + 1}, longer each time. */

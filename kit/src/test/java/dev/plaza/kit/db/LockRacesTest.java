@@ -15,4 +15,31 @@ class LockRacesTest {
         assertThat(LockRaces.isLockRace(new SQLException("duplicate key", "23000", 1062))).isFalse();
         assertThat(LockRaces.isLockRace(new IllegalStateException("no"))).isFalse();
     }
+
+    @Test
+    void retryingRunsAgainAfterALostRaceButNotAfterOtherFailures() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        String result = LockRaces.retrying("test", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new RuntimeException("lost", new SQLException("deadlock", "40001", 1213));
+            }
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+        assertThat(calls).hasValue(3);
+
+        calls.set(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LockRaces.retrying("test", () -> {
+            calls.incrementAndGet();
+            throw new RuntimeException("lost", new SQLException("deadlock", "40001", 1213));
+        })).hasMessage("lost");
+        assertThat(calls).as("gives up after MAX_ATTEMPTS").hasValue(LockRaces.MAX_ATTEMPTS);
+
+        calls.set(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LockRaces.retrying("test", () -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("other");
+        })).hasMessage("other");
+        assertThat(calls).hasValue(1);
+    }
 }

@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The comment databases (one pool each), migrated and checked against the configured table layout, with the
@@ -21,7 +19,6 @@ public final class CommentShards implements AutoCloseable {
     public static final String MIGRATIONS = "db/comment";
     /** Flyway's history table of the comment schema. */
     public static final String HISTORY_TABLE = "flyway_comment_history";
-    private static final Logger log = LoggerFactory.getLogger(CommentShards.class);
 
     private final List<Database> databases;
     private final ShardRouter router;
@@ -76,23 +73,16 @@ public final class CommentShards implements AutoCloseable {
      */
     public <T> T inTransaction(long oid, Database.SqlWork<T> work) {
         Database db = db(oid);
-        for (int attempt = 1; ; attempt++) {
+        return LockRaces.retrying(db.name(), () -> {
             try {
                 return once(db, work);
-            } catch (SQLException e) {
-                if (LockRaces.isLockRace(e) && attempt < LockRaces.MAX_ATTEMPTS) {
-                    log.debug("transaction on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
-                            e.toString());
-                    LockRaces.pause(attempt);
-                    continue;
-                }
-                throw PlazaError.internal("database " + db.name() + " transaction failed", e);
             } catch (PlazaError e) {
                 throw e;
             } catch (Exception e) {
+                // a lost lock race stays the cause, so it is recognised and retried
                 throw PlazaError.internal("database " + db.name() + " transaction failed", e);
             }
-        }
+        });
     }
 
     private static <T> T once(Database db, Database.SqlWork<T> work) throws Exception {

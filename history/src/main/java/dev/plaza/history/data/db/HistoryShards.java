@@ -7,8 +7,6 @@ import dev.plaza.kit.db.ShardedSchema;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The history databases (one pool each), migrated and checked against the configured table layout, with the
@@ -19,7 +17,6 @@ public final class HistoryShards implements AutoCloseable {
     public static final String MIGRATIONS = "db/history";
     /** Flyway's history table of the history schema (the name is what it is: Flyway's history of "history"). */
     public static final String HISTORY_TABLE = "flyway_history_history";
-    private static final Logger log = LoggerFactory.getLogger(HistoryShards.class);
 
     private final List<Database> databases;
     private final HistoryRouter router;
@@ -35,26 +32,11 @@ public final class HistoryShards implements AutoCloseable {
      */
     public static HistoryShards open(HistoryDbConfig cfg, MeterRegistry meters) {
         HistoryRouter router = new HistoryRouter(cfg);
-        List<DbConfig> configs = cfg.databases().stream().map(HistoryShards::withAffectedRows).toList();
+        List<DbConfig> configs = cfg.databases().stream().map(DbConfig::withAffectedRows).toList();
         return new HistoryShards(ShardedSchema.openAll(configs, "history", meters, (db, i) -> {
             migrate(db, router, i);
             verifyLayout(db, router, i);
         }), router);
-    }
-
-    /**
-     * Asks the driver for MySQL's "affected rows" rather than "found rows" (both MariaDB Connector/J and MySQL
-     * Connector/J default to found rows): only then does {@code INSERT ... ON DUPLICATE KEY UPDATE} report 0 for a
-     * row it left unchanged, which is how {@link ShardedHistoryStore#upsert} tells a redelivery from a change. A URL
-     * that sets the option itself is left alone.
-     */
-    static DbConfig withAffectedRows(DbConfig dc) {
-        String url = dc.jdbcUrl();
-        if (url.contains("useAffectedRows")) {
-            return dc;
-        }
-        url = url + (url.contains("?") ? "&" : "?") + "useAffectedRows=true";
-        return new DbConfig(url, dc.user(), dc.password(), dc.maxPoolSize(), dc.connectionTimeout());
     }
 
     private static void migrate(Database db, HistoryRouter router, int index) {
@@ -81,19 +63,7 @@ public final class HistoryShards implements AutoCloseable {
      */
     public <T> T withConnection(int database, Database.SqlWork<T> work) {
         Database db = databases.get(database);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return db.withConnection(work);
-            } catch (PlazaError e) {
-                if (LockRaces.isLockRace(e) && attempt < LockRaces.MAX_ATTEMPTS) {
-                    log.debug("statement on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
-                            e.getCause().toString());
-                    LockRaces.pause(attempt);
-                    continue;
-                }
-                throw e;
-            }
-        }
+        return LockRaces.retrying(db.name(), () -> db.withConnection(work));
     }
 
     @Override

@@ -33,15 +33,6 @@ class HistoryRouterTest {
     }
 
     @Test
-    void theDriverIsAskedForAffectedRows() {
-        assertThat(HistoryShards.withAffectedRows(DB).jdbcUrl()).endsWith("/h?useAffectedRows=true");
-        DbConfig withQuery = new DbConfig(DB.jdbcUrl() + "?a=b", "u", "", 4, Duration.ofSeconds(1));
-        assertThat(HistoryShards.withAffectedRows(withQuery).jdbcUrl()).endsWith("?a=b&useAffectedRows=true");
-        DbConfig explicit = new DbConfig(DB.jdbcUrl() + "?useAffectedRows=false", "u", "", 4, Duration.ofSeconds(1));
-        assertThat(HistoryShards.withAffectedRows(explicit)).isSameAs(explicit);
-    }
-
-    @Test
     void platformsAreTrimmedToTheColumn() {
         assertThat(HistoryRows.platform(null)).isEmpty();
         assertThat(HistoryRows.platform("web  ")).isEqualTo("web");

@@ -8,9 +8,6 @@ import dev.plaza.kit.db.TableShards;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The private-message databases (one pool each), migrated and checked against the configured table layout, with the
@@ -21,7 +18,6 @@ public final class PmShards implements AutoCloseable {
     public static final String MIGRATIONS = "db/pm";
     /** Flyway's history table of the private-message schema, so it can share a database with other systems. */
     public static final String HISTORY_TABLE = "flyway_history_pm";
-    private static final Logger log = LoggerFactory.getLogger(PmShards.class);
 
     private final List<Database> databases;
     private final TableShards router;
@@ -37,26 +33,11 @@ public final class PmShards implements AutoCloseable {
      */
     public static PmShards open(PmDbConfig cfg, MeterRegistry meters) {
         TableShards router = new TableShards(cfg.databases().size(), cfg.tables());
-        List<DbConfig> configs = cfg.databases().stream().map(PmShards::withAffectedRows).toList();
+        List<DbConfig> configs = cfg.databases().stream().map(DbConfig::withAffectedRows).toList();
         return new PmShards(ShardedSchema.openAll(configs, "pm", meters, (db, i) -> {
             migrate(db, router, i);
             verifyLayout(db, router, i);
         }), router);
-    }
-
-    /**
-     * Asks the driver for MySQL's "affected rows" rather than "found rows" (the drivers' default): only then does
-     * {@code INSERT ... ON DUPLICATE KEY UPDATE} report 0 for a row it left unchanged, which is how
-     * {@link ShardedSessionStore#apply} tells a redelivery from a change and {@link ShardedBlockList#block} an
-     * existing block from a new one. A URL that sets the option itself is left alone.
-     */
-    static DbConfig withAffectedRows(DbConfig dc) {
-        String url = dc.jdbcUrl();
-        if (url.contains("useAffectedRows")) {
-            return dc;
-        }
-        url = url + (url.contains("?") ? "&" : "?") + "useAffectedRows=true";
-        return new DbConfig(url, dc.user(), dc.password(), dc.maxPoolSize(), dc.connectionTimeout());
     }
 
     private static void migrate(Database db, TableShards router, int index) {
@@ -88,7 +69,7 @@ public final class PmShards implements AutoCloseable {
      */
     public <T> T withConnection(int database, Database.SqlWork<T> work) {
         Database db = databases.get(database);
-        return retryingLockRaces(db, () -> db.withConnection(work));
+        return LockRaces.retrying(db.name(), () -> db.withConnection(work));
     }
 
     /**
@@ -99,23 +80,7 @@ public final class PmShards implements AutoCloseable {
      */
     public <T> T inTransaction(int database, Database.SqlWork<T> work) {
         Database db = databases.get(database);
-        return retryingLockRaces(db, () -> db.inTransaction(work));
-    }
-
-    private static <T> T retryingLockRaces(Database db, Supplier<T> once) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return once.get();
-            } catch (PlazaError e) {
-                if (LockRaces.isLockRace(e) && attempt < LockRaces.MAX_ATTEMPTS) {
-                    log.debug("work on {} lost a lock race (attempt {}), retrying: {}", db.name(), attempt,
-                            String.valueOf(e.getCause()));
-                    LockRaces.pause(attempt);
-                    continue;
-                }
-                throw e;
-            }
-        }
+        return LockRaces.retrying(db.name(), () -> db.inTransaction(work));
     }
 
     @Override

@@ -24,12 +24,4 @@ class PmDbConfigTest {
         assertThatThrownBy(() -> new PmDbConfig(null, 8)).hasMessageContaining("im.pm.db.databases");
     }
 
-    @Test
-    void theDriverIsAskedForAffectedRows() {
-        assertThat(PmShards.withAffectedRows(DB).jdbcUrl()).endsWith("/pm?useAffectedRows=true");
-        DbConfig withQuery = new DbConfig(DB.jdbcUrl() + "?a=b", "u", "", 4, Duration.ofSeconds(1));
-        assertThat(PmShards.withAffectedRows(withQuery).jdbcUrl()).endsWith("?a=b&useAffectedRows=true");
-        DbConfig explicit = new DbConfig(DB.jdbcUrl() + "?useAffectedRows=false", "u", "", 4, Duration.ofSeconds(1));
-        assertThat(PmShards.withAffectedRows(explicit)).isSameAs(explicit);
-    }
 }
