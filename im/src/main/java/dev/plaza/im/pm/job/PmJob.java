@@ -61,9 +61,9 @@ public final class PmJob implements Lifecycle, AutoCloseable {
             }
         }
 
-        /** Topic {@code im-pm} (8 partitions), group {@code im-pm-job}, 4 partitions at once, a sweep every 10 s. */
+        /** Topic {@code im-pm} (8 partitions), group {@code im-pm-job}, 8 partitions at once, a sweep every 10 s. */
         public static Settings defaults() {
-            return new Settings("im-pm", GROUP, 8, 4, Duration.ofSeconds(10), Duration.ofSeconds(10));
+            return new Settings("im-pm", GROUP, 8, 8, Duration.ofSeconds(10), Duration.ofSeconds(10));
         }
     }
 
