@@ -2,6 +2,8 @@ package dev.plaza.kit.mq;
 
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.errors.PlazaError;
+import dev.plaza.kit.rpc.RpcHeaders;
+import dev.plaza.kit.rpc.RpcMetadata;
 import dev.plaza.kit.trace.Propagation;
 import dev.plaza.kit.trace.TraceContext;
 import dev.plaza.kit.trace.Tracing;
@@ -540,11 +542,41 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
                 wait.toMillis(), f.cause().toString(), f.attempt() == 1 || f.attempt() % 10 == 0 ? f.cause() : null);
     }
 
+    /**
+     * The {@code x-md-global-*} values the records were produced with (their request's traffic colour, ...), so the
+     * handler's own calls carry them on; none when the records of a batch disagree.
+     */
+    static RpcMetadata metadataOf(List<MqRecord> records) {
+        RpcMetadata first = null;
+        for (MqRecord r : records) {
+            Map<String, String> values = new LinkedHashMap<>();
+            r.headers().forEach((k, v) -> {
+                if (k.startsWith(RpcHeaders.GLOBAL_PREFIX) && v != null) {
+                    values.put(k, v);
+                }
+            });
+            RpcMetadata md;
+            try {
+                md = values.isEmpty() ? RpcMetadata.EMPTY : new RpcMetadata(values);
+            } catch (IllegalArgumentException e) {
+                md = RpcMetadata.EMPTY; // a malformed header from some other producer: not ours to carry on
+            }
+            if (first == null) {
+                first = md;
+            } else if (!first.equals(md)) {
+                return RpcMetadata.EMPTY;
+            }
+        }
+        return first == null ? RpcMetadata.EMPTY : first;
+    }
+
     /** Runs the handler inside a CONSUMER span; returns what it threw, or null. */
     private Throwable invoke(TopicPartition tp, List<MqRecord> records, int attempt) {
         Span span = startSpan(tp, records, attempt);
         long start = System.nanoTime();
         Throwable failure = null;
+        io.grpc.Context withMetadata = metadataOf(records).context();
+        io.grpc.Context previous = withMetadata.attach();
         try (Scope ignored = TraceContext.activate(span)) {
             if (batchHandler != null) {
                 batchHandler.handle(records);
@@ -558,6 +590,7 @@ public final class MqConsumer implements Lifecycle, AutoCloseable {
             span.recordException(t);
             span.setStatus(StatusCode.ERROR, t.getClass().getSimpleName());
         } finally {
+            withMetadata.detach(previous);
             span.end();
             MqTelemetry.timer(MqMetricNames.CONSUMER_HANDLE)
                     .tag(MqMetricNames.TOPIC, tp.topic())

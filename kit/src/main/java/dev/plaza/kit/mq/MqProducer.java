@@ -1,6 +1,7 @@
 package dev.plaza.kit.mq;
 
 import dev.plaza.kit.errors.PlazaError;
+import dev.plaza.kit.rpc.RpcMetadata;
 import dev.plaza.kit.trace.Propagation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -178,6 +179,12 @@ public final class MqProducer implements AutoCloseable {
                 .startSpan();
         RecordHeaders recordHeaders = new RecordHeaders();
         given.forEach((k, v) -> recordHeaders.add(k, v == null ? null : v.getBytes(StandardCharsets.UTF_8)));
+        // the request's x-md-global-* values (its traffic colour, ...) travel on to the consumer's calls
+        RpcMetadata.current().values().forEach((k, v) -> {
+            if (!given.containsKey(k)) {
+                recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8));
+            }
+        });
         Propagation.inject(otel, parent.with(span), (k, v) -> {
             recordHeaders.remove(k);
             recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8));

@@ -122,6 +122,21 @@ class MqConsumerIT {
     }
 
     @Test
+    void theRequestsGlobalMetadataSuchAsItsColourTravelsToTheHandlersContext() throws Exception {
+        String topic = MqTestKafka.unique("coloured");
+        MqTopics.ensure(kafka, topic, 1);
+        dev.plaza.kit.rpc.RpcMetadata.EMPTY.with("x-md-global-color", "blue").context()
+                .call(() -> producer.send(topic, "k", "v".getBytes(StandardCharsets.UTF_8), Map.of()));
+        producer.send(topic, "k", "plain".getBytes(StandardCharsets.UTF_8), Map.of());
+
+        Map<String, String> colours = new java.util.concurrent.ConcurrentHashMap<>();
+        started(consumer(MqTestKafka.unique("g"), topic).handler(r -> colours.put(r.valueAsString(),
+                dev.plaza.kit.rpc.RpcMetadata.current().get("x-md-global-color").orElse("none"))));
+        await().atMost(WAIT).until(() -> colours.size() == 2);
+        assertThat(colours).containsEntry("v", "blue").containsEntry("plain", "none");
+    }
+
+    @Test
     void aFailingRecordIsRetriedUntilItSucceedsAndOnlyThenCommitted() throws Exception {
         String topic = MqTestKafka.unique("retry");
         String group = MqTestKafka.unique("g");
