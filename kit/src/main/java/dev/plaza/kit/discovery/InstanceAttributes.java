@@ -1,5 +1,6 @@
 package dev.plaza.kit.discovery;
 
+import dev.plaza.kit.balance.BalancerAttributes;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import java.net.InetSocketAddress;
@@ -7,9 +8,11 @@ import java.net.InetSocketAddress;
 /** What a resolved address carries from its instance, for balancers (weight, zone) and colour routing. */
 public final class InstanceAttributes {
     public static final Attributes.Key<String> ID = Attributes.Key.create("plaza.instance.id");
-    public static final Attributes.Key<String> ZONE = Attributes.Key.create("plaza.instance.zone");
+    /** The balancer's key: same-zone instances are preferred. */
+    public static final Attributes.Key<String> ZONE = BalancerAttributes.ZONE;
     public static final Attributes.Key<String> COLOR = Attributes.Key.create("plaza.instance.color");
-    public static final Attributes.Key<Integer> WEIGHT = Attributes.Key.create("plaza.instance.weight");
+    /** The balancer's key: its share of picks. */
+    public static final Attributes.Key<Integer> WEIGHT = BalancerAttributes.WEIGHT;
 
     private InstanceAttributes() {
     }

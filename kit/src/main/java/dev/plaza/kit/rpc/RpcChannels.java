@@ -1,5 +1,7 @@
 package dev.plaza.kit.rpc;
 
+import dev.plaza.kit.balance.P2cConfig;
+import dev.plaza.kit.balance.PlazaBalancing;
 import dev.plaza.kit.trace.Tracing;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
@@ -26,10 +28,12 @@ public final class RpcChannels {
     private final String callerApp;
     private final List<ClientInterceptor> chain; // outermost first
     private final Duration closeTimeout;
+    private final MeterRegistry meterRegistry;
 
     private RpcChannels(Builder b) {
         this.callerApp = b.callerApp;
         this.closeTimeout = b.closeTimeout;
+        this.meterRegistry = b.meterRegistry;
         this.chain = List.of(
                 new CallerClientInterceptor(b.callerApp),
                 new MetadataClientInterceptor(),
@@ -57,9 +61,13 @@ public final class RpcChannels {
         return build(InProcessChannelBuilder.forName(name), "in-process:" + name);
     }
 
-    /** Any gRPC target a registered name resolver understands ({@code dns:///host:port}, ...), plaintext. */
+    /**
+     * Any gRPC target a registered name resolver understands ({@code discovery:///comment.service},
+     * {@code static:///127.0.0.1:9001,127.0.0.1:9002}, {@code dns:///host:port}, ...), plaintext, balanced over its
+     * addresses by P2C + EWMA ({@link PlazaBalancing}).
+     */
     public RpcClient forTarget(String target) {
-        return build(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()), target);
+        return build(PlazaBalancing.channelBuilder(target, meterRegistry, P2cConfig.DEFAULT), target);
     }
 
     private RpcClient build(ManagedChannelBuilder<?> builder, String target) {

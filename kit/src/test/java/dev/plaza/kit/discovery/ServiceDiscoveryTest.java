@@ -3,13 +3,13 @@ package dev.plaza.kit.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.plaza.kit.rpc.RpcChannels;
+import dev.plaza.kit.rpc.RpcClient;
 import dev.plaza.kit.rpc.testproto.PingReply;
 import dev.plaza.kit.rpc.testproto.PingRequest;
 import dev.plaza.kit.rpc.testproto.ProbeGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -122,7 +122,7 @@ class ServiceDiscoveryTest {
     }
 
     @Test
-    void aChannelOnADiscoveryTargetReachesEveryRegisteredInstanceAndFollowsChanges() throws Exception {
+    void aKitChannelOnADiscoveryTargetReachesEveryRegisteredInstanceAndFollowsChanges() throws Exception {
         List<Server> servers = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
             String name = "s" + n;
@@ -144,9 +144,10 @@ class ServiceDiscoveryTest {
         NameResolverRegistry.getDefaultRegistry().register(provider);
         closing.add(() -> NameResolverRegistry.getDefaultRegistry().deregister(provider));
         closing.add(provider);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(DiscoveryNameResolverProvider.target("probe"))
-                .usePlaintext().defaultLoadBalancingPolicy("round_robin").build();
-        closing.add(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+        // the kit's own channel: discovery resolves, P2C + EWMA balances
+        RpcClient channel = RpcChannels.builder("discovery-test").build()
+                .forTarget(DiscoveryNameResolverProvider.target("probe"));
+        closing.add(channel);
         ProbeGrpc.ProbeBlockingStub stub = ProbeGrpc.newBlockingStub(channel);
         assertThat(stub.ping(PingRequest.getDefaultInstance()).getText()).isEqualTo("s0");
 

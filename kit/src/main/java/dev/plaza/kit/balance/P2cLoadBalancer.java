@@ -1,0 +1,219 @@
+package dev.plaza.kit.balance;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@code plaza_p2c_ewma} policy for one channel: one subchannel per resolved backend (address group), kept
+ * connected, and a {@link P2cPicker} over the READY ones.
+ *
+ * <ul>
+ *   <li>IDLE (the server closed the connection, or it went idle): reconnect at once, so the backend is ready before
+ *       it is needed again.</li>
+ *   <li>TRANSIENT_FAILURE: out of the picker; grpc retries the connection with backoff. The failure is sticky, as in
+ *       grpc's round_robin: a backend that failed counts as failing while it cycles through CONNECTING, so the
+ *       channel does not flap between "failing" and "connecting" and park calls meanwhile.</li>
+ *   <li>No backend READY: calls wait while some backend is still connecting for the first time; once every backend
+ *       is failing they fail fast with UNAVAILABLE (wait-for-ready calls keep waiting, as grpc defines).</li>
+ * </ul>
+ *
+ * <p>Statistics ({@link EwmaNode}) belong to the backend, not to the picker, so they survive picker rebuilds,
+ * reconnects and re-resolution. grpc calls every method here from the channel's synchronization context: the fields
+ * need no locking.
+ */
+final class P2cLoadBalancer extends LoadBalancer {
+    private final Helper helper;
+    private final LongSupplier nanoClock;
+    private final RandomGenerator random;
+    private final Map<List<SocketAddress>, Entry> entries = new LinkedHashMap<>();
+    private P2cConfig config = P2cConfig.DEFAULT;
+    private ConnectivityState state;
+
+    P2cLoadBalancer(Helper helper, LongSupplier nanoClock, RandomGenerator random) {
+        this.helper = helper;
+        this.nanoClock = nanoClock;
+        this.random = random;
+    }
+
+    @Override
+    public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+        if (resolved.getAddresses().isEmpty()) {
+            Status error = Status.UNAVAILABLE.withDescription(
+                    "name resolver returned no backends for " + helper.getAuthority());
+            handleNameResolutionError(error);
+            return error; // tells the resolver to try again later
+        }
+        if (resolved.getLoadBalancingPolicyConfig() instanceof P2cConfig parsed) {
+            config = parsed;
+        }
+        // address groups are keyed without their attributes: a new weight or zone is the same backend
+        Map<List<SocketAddress>, EquivalentAddressGroup> latest = new LinkedHashMap<>();
+        for (EquivalentAddressGroup group : resolved.getAddresses()) {
+            latest.put(group.getAddresses(), group);
+        }
+        for (Iterator<Map.Entry<List<SocketAddress>, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<List<SocketAddress>, Entry> e = it.next();
+            if (!latest.containsKey(e.getKey())) {
+                e.getValue().backend.subchannel().shutdown();
+                it.remove();
+            }
+        }
+        for (Map.Entry<List<SocketAddress>, EquivalentAddressGroup> e : latest.entrySet()) {
+            Entry entry = entries.get(e.getKey());
+            if (entry == null) {
+                entries.put(e.getKey(), connect(e.getValue()));
+            } else {
+                entry.update(e.getValue());
+            }
+        }
+        updateBalancingState();
+        return Status.OK;
+    }
+
+    private Entry connect(EquivalentAddressGroup group) {
+        Subchannel subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
+        EwmaNode node = new EwmaNode(nanoClock, config.decay(), BalancerAttributes.weight(group));
+        Entry entry = new Entry(group.getAddresses(), new Backend(subchannel, node, label(group)),
+                BalancerAttributes.zone(group));
+        subchannel.start(info -> onStateChange(entry, info));
+        subchannel.requestConnection();
+        return entry;
+    }
+
+    private void onStateChange(Entry entry, ConnectivityStateInfo info) {
+        if (entries.get(entry.key) != entry || info.getState() == ConnectivityState.SHUTDOWN) {
+            return; // a removed backend's last words
+        }
+        switch (info.getState()) {
+            case READY -> entry.failing = false;
+            case TRANSIENT_FAILURE -> {
+                entry.failing = true;
+                entry.lastError = info.getStatus();
+                helper.refreshNameResolution(); // the backend may be gone for good: ask for the current list
+            }
+            case IDLE -> entry.backend.subchannel().requestConnection();
+            default -> {
+            }
+        }
+        entry.state = info.getState();
+        updateBalancingState();
+    }
+
+    private void updateBalancingState() {
+        List<Backend> ready = new ArrayList<>();
+        List<Backend> readyInZone = new ArrayList<>();
+        boolean connecting = false;
+        Status lastError = null;
+        for (Entry entry : entries.values()) {
+            if (entry.state == ConnectivityState.READY) {
+                ready.add(entry.backend);
+                if (config.zone() != null && config.zone().equals(entry.zone)) {
+                    readyInZone.add(entry.backend);
+                }
+            } else if (entry.failing) {
+                lastError = entry.lastError;
+            } else {
+                connecting = true;
+            }
+        }
+        if (!ready.isEmpty()) {
+            // same zone while any is ready: cross-zone calls cost latency and money; all backends otherwise
+            List<Backend> chosen = readyInZone.isEmpty() ? ready : readyInZone;
+            update(ConnectivityState.READY, new P2cPicker(chosen, random, nanoClock, config.forcePick()));
+        } else if (connecting) {
+            update(ConnectivityState.CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
+        } else {
+            Status error = Status.UNAVAILABLE.withDescription(
+                    "all " + entries.size() + " backends of " + helper.getAuthority() + " are failing"
+                            + (lastError == null ? "" : ", last: " + lastError.getCode() + " " + lastError.getDescription()));
+            if (lastError != null && lastError.getCause() != null) {
+                error = error.withCause(lastError.getCause());
+            }
+            update(ConnectivityState.TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(error)));
+        }
+    }
+
+    private void update(ConnectivityState newState, SubchannelPicker picker) {
+        state = newState;
+        helper.updateBalancingState(newState, picker);
+    }
+
+    @Override
+    public void handleNameResolutionError(Status error) {
+        if (state == ConnectivityState.READY) {
+            return; // keep serving the backends we know; the resolver retries by itself
+        }
+        Status unavailable = Status.UNAVAILABLE.withDescription("name resolution failed for " + helper.getAuthority()
+                + ": " + error.getCode() + " " + error.getDescription()).withCause(error.getCause());
+        update(ConnectivityState.TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(unavailable)));
+    }
+
+    @Override
+    public void requestConnection() {
+        for (Entry entry : entries.values()) {
+            if (entry.state == ConnectivityState.IDLE) {
+                entry.backend.subchannel().requestConnection();
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        for (Entry entry : entries.values()) {
+            entry.backend.subchannel().shutdown();
+        }
+        entries.clear();
+    }
+
+    private static String label(EquivalentAddressGroup group) {
+        SocketAddress first = group.getAddresses().get(0);
+        if (first instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return first.toString();
+    }
+
+    /** What the balancer tracks per backend beyond what the picker needs; touched in the sync context only. */
+    private static final class Entry {
+        final List<SocketAddress> key;
+        final Backend backend;
+        String zone;
+        ConnectivityState state = ConnectivityState.IDLE;
+        boolean failing;
+        Status lastError;
+
+        Entry(List<SocketAddress> key, Backend backend, String zone) {
+            this.key = key;
+            this.backend = backend;
+            this.zone = zone;
+        }
+
+        void update(EquivalentAddressGroup group) {
+            zone = BalancerAttributes.zone(group);
+            backend.node().weight(BalancerAttributes.weight(group));
+            backend.subchannel().updateAddresses(List.of(group)); // keeps the subchannel's attributes current
+        }
+    }
+
+    // visible for tests: backends by address label
+    Map<String, Backend> backendsByAddress() {
+        Map<String, Backend> byAddress = new HashMap<>();
+        for (Entry entry : entries.values()) {
+            byAddress.put(entry.backend.address(), entry.backend);
+        }
+        return byAddress;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.plaza.kit.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.LoadBalancer.PickResult;
+import io.grpc.LoadBalancer.ResolvedAddresses;
+import io.grpc.LoadBalancer.Subchannel;
+import io.grpc.LoadBalancer.SubchannelPicker;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class P2cLoadBalancerTest {
+    private final FakeClock clock = new FakeClock();
+    private final FakeHelper helper = new FakeHelper();
+    private final LoadBalancer balancer = new P2cLoadBalancerProvider(clock, new SplittableRandom(7))
+            .newLoadBalancer(helper);
+
+    private static EquivalentAddressGroup group(int port, Attributes attributes) {
+        return new EquivalentAddressGroup(new InetSocketAddress("127.0.0.1", port), attributes);
+    }
+
+    private static EquivalentAddressGroup group(int port) {
+        return group(port, Attributes.EMPTY);
+    }
+
+    private Status resolve(Object config, EquivalentAddressGroup... groups) {
+        return balancer.acceptResolvedAddresses(ResolvedAddresses.newBuilder()
+                .setAddresses(List.of(groups)).setLoadBalancingPolicyConfig(config).build());
+    }
+
+    private FakeSubchannel subchannel(int port) {
+        return helper.subchannels.get(port);
+    }
+
+    /** The ports a picker chooses from, by picking many times. */
+    private Set<Integer> pickedPorts() {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            PickResult result = helper.picker.pickSubchannel(null);
+            assertThat(result.getStatus().isOk()).as("pick %s", result).isTrue();
+            ports.add(((InetSocketAddress) result.getSubchannel().getAddresses().getAddresses().get(0)).getPort());
+        }
+        return ports;
+    }
+
+    @Test
+    void connectsEveryBackendAndPicksOnlyTheReadyOnes() {
+        assertThat(resolve(null, group(1), group(2), group(3)).isOk()).isTrue();
+        assertThat(helper.subchannels).hasSize(3);
+        assertThat(helper.subchannels.values()).allSatisfy(sc -> assertThat(sc.connectionRequests).isEqualTo(1));
+        assertThat(helper.state).isEqualTo(ConnectivityState.CONNECTING);
+        assertThat(helper.picker.pickSubchannel(null).hasResult()).isFalse(); // calls wait while connecting
+
+        subchannel(1).moveTo(ConnectivityState.READY);
+        assertThat(helper.state).isEqualTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactly(1);
+
+        subchannel(2).moveTo(ConnectivityState.READY);
+        subchannel(3).moveTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    @Test
+    void failingBackendsLeaveThePickerAndAllFailingFailsCallsFast() {
+        resolve(null, group(1), group(2));
+        subchannel(1).moveTo(ConnectivityState.READY);
+        subchannel(2).moveTo(ConnectivityState.READY);
+
+        subchannel(1).fail(Status.UNAVAILABLE.withDescription("connection refused"));
+        assertThat(helper.state).isEqualTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactly(2);
+        assertThat(helper.refreshes).isEqualTo(1); // the backend may be gone: ask the resolver again
+
+        subchannel(1).moveTo(ConnectivityState.CONNECTING); // grpc's reconnect backoff
+        subchannel(2).fail(Status.UNAVAILABLE.withDescription("connection reset"));
+        assertThat(helper.state).isEqualTo(ConnectivityState.TRANSIENT_FAILURE); // sticky: 1 still counts as failing
+        PickResult result = helper.picker.pickSubchannel(null);
+        assertThat(result.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(result.getStatus().getDescription()).contains("all 2 backends").contains("connection");
+
+        subchannel(1).moveTo(ConnectivityState.READY);
+        assertThat(helper.state).isEqualTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactly(1);
+    }
+
+    @Test
+    void anIdleBackendIsReconnectedAtOnce() {
+        resolve(null, group(1), group(2));
+        subchannel(1).moveTo(ConnectivityState.READY);
+        subchannel(2).moveTo(ConnectivityState.READY);
+
+        subchannel(1).moveTo(ConnectivityState.IDLE); // e.g. the server sent GOAWAY
+        assertThat(subchannel(1).connectionRequests).isEqualTo(2);
+        assertThat(pickedPorts()).containsExactly(2);
+    }
+
+    @Test
+    void reResolutionAddsRemovesAndReweighsKeepingStatistics() {
+        resolve(null, group(1), group(2));
+        subchannel(1).moveTo(ConnectivityState.READY);
+        Backend one = ((P2cLoadBalancer) balancer).backendsByAddress().get("127.0.0.1:1");
+        EwmaNode.Call call = one.node().start();
+        clock.advanceMillis(7);
+        call.finish(false);
+
+        resolve(null, group(1, Attributes.newBuilder().set(BalancerAttributes.WEIGHT, 300).build()), group(3));
+        assertThat(subchannel(2).shutdown).isTrue();
+        assertThat(subchannel(3)).isNotNull();
+        assertThat(helper.subchannels).hasSize(3); // 1 was kept, not recreated
+        Backend sameOne = ((P2cLoadBalancer) balancer).backendsByAddress().get("127.0.0.1:1");
+        assertThat(sameOne).isSameAs(one);
+        assertThat(one.node().weight()).isEqualTo(300);
+        assertThat(one.node().latencyNanos()).isEqualTo(7_000_000.0);
+        assertThat(subchannel(1).getAddresses().getAttributes().get(BalancerAttributes.WEIGHT)).isEqualTo(300);
+
+        subchannel(2).moveTo(ConnectivityState.READY); // a removed backend's late news changes nothing
+        assertThat(pickedPorts()).containsExactly(1);
+    }
+
+    @Test
+    void theDefaultWeightAppliesWithoutOrWithABadAttribute() {
+        resolve(null, group(1), group(2, Attributes.newBuilder().set(BalancerAttributes.WEIGHT, -5).build()));
+        Map<String, Backend> backends = ((P2cLoadBalancer) balancer).backendsByAddress();
+        assertThat(backends.get("127.0.0.1:1").node().weight()).isEqualTo(BalancerAttributes.DEFAULT_WEIGHT);
+        assertThat(backends.get("127.0.0.1:2").node().weight()).isEqualTo(BalancerAttributes.DEFAULT_WEIGHT);
+    }
+
+    @Test
+    void sameZoneBackendsArePreferredWhileAnyIsReady() {
+        Attributes zoneA = Attributes.newBuilder().set(BalancerAttributes.ZONE, "a").build();
+        Attributes zoneB = Attributes.newBuilder().set(BalancerAttributes.ZONE, "b").build();
+        resolve(P2cConfig.DEFAULT.withZone("a"), group(1, zoneA), group(2, zoneA), group(3, zoneB));
+        subchannel(3).moveTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactly(3); // no same-zone backend ready yet: the others serve
+
+        subchannel(1).moveTo(ConnectivityState.READY);
+        subchannel(2).moveTo(ConnectivityState.READY);
+        assertThat(pickedPorts()).containsExactlyInAnyOrder(1, 2);
+
+        subchannel(1).fail(Status.UNAVAILABLE);
+        subchannel(2).fail(Status.UNAVAILABLE);
+        assertThat(pickedPorts()).containsExactly(3);
+    }
+
+    @Test
+    void noBackendsIsAnErrorTheResolverHears() {
+        Status status = resolve(null);
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(helper.state).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        assertThat(helper.picker.pickSubchannel(null).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void aResolverErrorDoesNotDisturbAWorkingPicker() {
+        resolve(null, group(1));
+        subchannel(1).moveTo(ConnectivityState.READY);
+        SubchannelPicker working = helper.picker;
+        balancer.handleNameResolutionError(Status.UNAVAILABLE.withDescription("zookeeper down"));
+        assertThat(helper.picker).isSameAs(working);
+    }
+
+    @Test
+    void shutdownClosesEverySubchannel() {
+        resolve(null, group(1), group(2));
+        balancer.shutdown();
+        assertThat(helper.subchannels.values()).allSatisfy(sc -> assertThat(sc.shutdown).isTrue());
+    }
+
+    @Test
+    void serviceConfigIsParsedAndBadConfigIsRejected() {
+        P2cLoadBalancerProvider provider = new P2cLoadBalancerProvider();
+        Object parsed = provider.parseLoadBalancingPolicyConfig(
+                Map.of("zone", "sh001", "decayMillis", 300.0, "forcePickMillis", 1000.0)).getConfig();
+        assertThat(parsed).isEqualTo(new P2cConfig("sh001", java.time.Duration.ofMillis(300),
+                java.time.Duration.ofSeconds(1)));
+        assertThat(provider.parseLoadBalancingPolicyConfig(Map.of()).getConfig()).isEqualTo(P2cConfig.DEFAULT);
+        assertThat(provider.parseLoadBalancingPolicyConfig(Map.of("decayMillis", "soon")).getError().getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(provider.parseLoadBalancingPolicyConfig(Map.of("zome", "a")).getError().getDescription())
+                .contains("zome");
+        assertThat(provider.parseLoadBalancingPolicyConfig(Map.of("decayMillis", 0.0)).getError()).isNotNull();
+        // what PlazaBalancing sends is what the provider reads back
+        P2cConfig config = new P2cConfig("b", java.time.Duration.ofMillis(450), java.time.Duration.ofSeconds(2));
+        assertThat(provider.parseLoadBalancingPolicyConfig(config.toServiceConfig()).getConfig()).isEqualTo(config);
+    }
+
+    /** Runs the balancer's calls inline and keeps what it creates and publishes. */
+    private static final class FakeHelper extends LoadBalancer.Helper {
+        final Map<Integer, FakeSubchannel> subchannels = new LinkedHashMap<>();
+        ConnectivityState state;
+        SubchannelPicker picker;
+        int refreshes;
+
+        @Override
+        public Subchannel createSubchannel(LoadBalancer.CreateSubchannelArgs args) {
+            FakeSubchannel subchannel = new FakeSubchannel(args.getAddresses());
+            subchannels.put(((InetSocketAddress) args.getAddresses().get(0).getAddresses().get(0)).getPort(),
+                    subchannel);
+            return subchannel;
+        }
+
+        @Override
+        public void updateBalancingState(ConnectivityState newState, SubchannelPicker newPicker) {
+            state = newState;
+            picker = newPicker;
+        }
+
+        @Override
+        public void refreshNameResolution() {
+            refreshes++;
+        }
+
+        @Override
+        public SynchronizationContext getSynchronizationContext() {
+            return new SynchronizationContext((t, e) -> {
+                throw new AssertionError(e);
+            });
+        }
+
+        @Override
+        public String getAuthority() {
+            return "probe";
+        }
+
+        @Override
+        public ManagedChannel createOobChannel(EquivalentAddressGroup group, String authority) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
