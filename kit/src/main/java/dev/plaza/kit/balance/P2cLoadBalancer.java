@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -87,7 +88,7 @@ final class P2cLoadBalancer extends LoadBalancer {
         Subchannel subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
         EwmaNode node = new EwmaNode(nanoClock, config.decay(), BalancerAttributes.weight(group));
         Entry entry = new Entry(group.getAddresses(), new Backend(subchannel, node, label(group)),
-                BalancerAttributes.zone(group));
+                BalancerAttributes.zone(group), BalancerAttributes.color(group));
         subchannel.start(info -> onStateChange(entry, info));
         subchannel.requestConnection();
         return entry;
@@ -113,15 +114,15 @@ final class P2cLoadBalancer extends LoadBalancer {
     }
 
     private void updateBalancingState() {
-        List<Backend> ready = new ArrayList<>();
-        List<Backend> readyInZone = new ArrayList<>();
+        Map<String, List<Backend>> readyByColor = new TreeMap<>();
+        Map<String, List<Backend>> readyInZoneByColor = new TreeMap<>();
         boolean connecting = false;
         Status lastError = null;
         for (Entry entry : entries.values()) {
             if (entry.state == ConnectivityState.READY) {
-                ready.add(entry.backend);
+                readyByColor.computeIfAbsent(entry.color, c -> new ArrayList<>()).add(entry.backend);
                 if (config.zone() != null && config.zone().equals(entry.zone)) {
-                    readyInZone.add(entry.backend);
+                    readyInZoneByColor.computeIfAbsent(entry.color, c -> new ArrayList<>()).add(entry.backend);
                 }
             } else if (entry.failing) {
                 lastError = entry.lastError;
@@ -129,10 +130,15 @@ final class P2cLoadBalancer extends LoadBalancer {
                 connecting = true;
             }
         }
-        if (!ready.isEmpty()) {
+        if (!readyByColor.isEmpty()) {
             // same zone while any is ready: cross-zone calls cost latency and money; all backends otherwise
-            List<Backend> chosen = readyInZone.isEmpty() ? ready : readyInZone;
-            update(ConnectivityState.READY, new P2cPicker(chosen, random, nanoClock, config.forcePick()));
+            Map<String, P2cPicker> pickers = new TreeMap<>();
+            readyByColor.forEach((color, ready) -> pickers.put(color, new P2cPicker(
+                    readyInZoneByColor.getOrDefault(color, ready), random, nanoClock, config.forcePick())));
+            // the usual fleet has no colours: its picker alone, with nothing in front
+            SubchannelPicker picker = pickers.size() == 1 && pickers.containsKey("") ? pickers.get("")
+                    : new ColorPicker(pickers);
+            update(ConnectivityState.READY, picker);
         } else if (connecting) {
             update(ConnectivityState.CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
         } else {
@@ -191,18 +197,21 @@ final class P2cLoadBalancer extends LoadBalancer {
         final List<SocketAddress> key;
         final Backend backend;
         String zone;
+        String color;
         ConnectivityState state = ConnectivityState.IDLE;
         boolean failing;
         Status lastError;
 
-        Entry(List<SocketAddress> key, Backend backend, String zone) {
+        Entry(List<SocketAddress> key, Backend backend, String zone, String color) {
             this.key = key;
             this.backend = backend;
             this.zone = zone;
+            this.color = color;
         }
 
         void update(EquivalentAddressGroup group) {
             zone = BalancerAttributes.zone(group);
+            color = BalancerAttributes.color(group);
             backend.node().weight(BalancerAttributes.weight(group));
             backend.subchannel().updateAddresses(List.of(group)); // keeps the subchannel's attributes current
         }

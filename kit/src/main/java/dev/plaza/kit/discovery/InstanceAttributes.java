@@ -10,7 +10,8 @@ public final class InstanceAttributes {
     public static final Attributes.Key<String> ID = Attributes.Key.create("plaza.instance.id");
     /** The balancer's key: same-zone instances are preferred. */
     public static final Attributes.Key<String> ZONE = BalancerAttributes.ZONE;
-    public static final Attributes.Key<String> COLOR = Attributes.Key.create("plaza.instance.color");
+    /** The balancer's key: a coloured instance gets only its colour's calls. */
+    public static final Attributes.Key<String> COLOR = BalancerAttributes.COLOR;
     /** The balancer's key: its share of picks. */
     public static final Attributes.Key<Integer> WEIGHT = BalancerAttributes.WEIGHT;
 

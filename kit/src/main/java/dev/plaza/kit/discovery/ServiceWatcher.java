@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceWatcher.class);
+    /** How long {@link #start()} waits for the first list. */
+    static final Duration INITIAL_LOAD = Duration.ofSeconds(10);
 
     /**
      * @param maxVanishShare more than this share of the instances listed within {@code window} vanishing triggers
@@ -69,10 +73,28 @@ public final class ServiceWatcher implements AutoCloseable {
         }
     }
 
-    /** Starts following (the cache loads the current list, then listeners hear it). */
+    /**
+     * Starts following and waits (up to {@link #INITIAL_LOAD}) until the cache has loaded the current list, so the
+     * first list listeners hear is the registry's, not an empty one from before the load.
+     */
     public void start() {
-        cache.listenable().addListener((type, oldData, data) -> refresh());
+        CountDownLatch loaded = new CountDownLatch(1);
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forAll((type, oldData, data) -> {
+                    if (loaded.getCount() == 0) {
+                        refresh();
+                    }
+                })
+                .forInitialized(loaded::countDown)
+                .build());
         cache.start();
+        try {
+            if (!loaded.await(INITIAL_LOAD.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{}: ZooKeeper did not list the instances within {}; following on", service, INITIAL_LOAD);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         refresh();
     }
 

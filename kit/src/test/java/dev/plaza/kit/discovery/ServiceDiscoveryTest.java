@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.plaza.kit.rpc.RpcChannels;
 import dev.plaza.kit.rpc.RpcClient;
+import dev.plaza.kit.rpc.RpcMetadata;
 import dev.plaza.kit.rpc.testproto.PingReply;
 import dev.plaza.kit.rpc.testproto.PingRequest;
 import dev.plaza.kit.rpc.testproto.ProbeGrpc;
@@ -119,6 +120,63 @@ class ServiceDiscoveryTest {
         assertThat(w.instances()).as("kept while protecting").hasSize(3);
         await().atMost(WAIT).until(() -> w.instances().size() == 1);
         assertThat(w.isProtecting()).isFalse();
+    }
+
+    /** A real gRPC server on a loopback port whose Ping answers {@code name}. */
+    private Server probeServer(String name) throws Exception {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new ProbeGrpc.ProbeImplBase() {
+                    @Override
+                    public void ping(PingRequest request, StreamObserver<PingReply> out) {
+                        out.onNext(PingReply.newBuilder().setText(name).build());
+                        out.onCompleted();
+                    }
+                }).build().start();
+        closing.add(() -> s.shutdownNow().awaitTermination());
+        return s;
+    }
+
+    /** A kit channel (discovery resolves, P2C + EWMA balances) to {@code service}. */
+    private ProbeGrpc.ProbeBlockingStub probeStub(String service) {
+        DiscoveryNameResolverProvider provider = new DiscoveryNameResolverProvider(watcherZk, root,
+                ServiceWatcher.Protection.defaults(), null);
+        NameResolverRegistry.getDefaultRegistry().register(provider);
+        closing.add(() -> NameResolverRegistry.getDefaultRegistry().deregister(provider));
+        closing.add(provider);
+        RpcClient channel = RpcChannels.builder("discovery-test").build()
+                .forTarget(DiscoveryNameResolverProvider.target(service));
+        closing.add(channel);
+        return ProbeGrpc.newBlockingStub(channel);
+    }
+
+    private static Set<String> answersOf(ProbeGrpc.ProbeBlockingStub stub, String color, int calls) {
+        Set<String> seen = new HashSet<>();
+        RpcMetadata md = color == null ? RpcMetadata.EMPTY : RpcMetadata.EMPTY.with("x-md-global-color", color);
+        md.context().run(() -> {
+            for (int k = 0; k < calls; k++) {
+                seen.add(stub.ping(PingRequest.getDefaultInstance()).getText());
+            }
+        });
+        return seen;
+    }
+
+    @Test
+    void aColouredInstanceGetsOnlyItsColoursCallsAndColouredCallsFallBackToOrdinaryOnes() throws Exception {
+        Server plain = probeServer("plain");
+        Server blue = probeServer("blue");
+        closing.add(registryOf(ServiceInstance.of("coloured", "127.0.0.1", plain.getPort())));
+        ServiceRegistry blueRegistry = registryOf(ServiceInstance.of("coloured", "127.0.0.1", blue.getPort())
+                .withColor("blue"));
+        ProbeGrpc.ProbeBlockingStub stub = probeStub("coloured");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(answersOf(stub, "blue", 20)).containsExactly("blue"));
+        assertThat(answersOf(stub, null, 50)).as("ordinary calls never reach the blue instance")
+                .containsExactly("plain");
+        assertThat(answersOf(stub, "green", 20)).as("a colour with no instance falls back to ordinary ones")
+                .containsExactly("plain");
+
+        blueRegistry.close();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(answersOf(stub, "blue", 20))
+                .as("its instance gone, blue calls fall back").containsExactly("plain"));
     }
 
     @Test
