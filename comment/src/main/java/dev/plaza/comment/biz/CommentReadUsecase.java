@@ -1,9 +1,10 @@
 package dev.plaza.comment.biz;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.plaza.api.comment.v1.CommentEvent;
 import dev.plaza.api.comment.v1.RebuildEvent;
+import dev.plaza.kit.hotkey.HotKeyCache;
+import dev.plaza.kit.hotkey.HotKeyDetector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * entries by MGET (misses filled from the tables and put back) -> the first replies of each root -> the reader's
  * likes. When an index is not cached, the page is read from the tables (concurrent readers of the same page share
  * one query) and one rebuild of that index is asked of the job: the {@link RebuildGate} lets exactly one caller per
- * index publish, and remembers it for the quiet period while the job works. Subjects that are hot right now
- * ({@link HotSubjects}) have their first pages served from a short-lived local cache.
+ * index publish, and remembers it for the quiet period while the job works. Every root-list read heats its
+ * subject in a {@link HotKeyDetector}; the first pages of a subject that is hot right now are served from a
+ * short-lived local tier ({@link HotKeyCache}), so its readers stop hammering the one Redis shard that owns it.
  *
  * <p>Redis failures degrade to the tables rather than fail the read.
  */
@@ -38,8 +40,8 @@ public final class CommentReadUsecase {
     private static final Logger log = LoggerFactory.getLogger(CommentReadUsecase.class);
 
     /**
-     * @param localTtl      how long a hot subject's page is served from the local cache (keep it short: 1-2 s)
-     * @param localMaxPages bound on the local cache
+     * @param localTtl      how long a hot subject's page is served from the local tier (keep it short: 1-2 s)
+     * @param localMaxPages bound on the local tier
      * @param localPages    pages 1..localPages of a hot subject are cached locally
      * @param rebuildQuiet  after asking for the rebuild of an index, how long misses of it ask for nothing more
      */
@@ -62,8 +64,18 @@ public final class CommentReadUsecase {
         }
     }
 
-    /** Counters for tests and metrics. */
+    /**
+     * Counters for tests and metrics. {@code localHits}: pages answered by the local tier, including readers that
+     * waited for another reader's load of the same page instead of loading it themselves.
+     */
     public record Stats(long rebuildsPublished, long tablePageReads, long localHits, long cacheErrors) {
+    }
+
+    /** A root page as the local tier keeps it; heat is counted per subject, so all its pages heat it together. */
+    private record LocalPage(SubjectKey key, Sort sort, int pn, int ps) {
+        String subject() {
+            return heatName(key);
+        }
     }
 
     private record PageKey(SubjectKey key, int sort, long root, int offset, int limit) {
@@ -80,39 +92,47 @@ public final class CommentReadUsecase {
     private final CommentReadRepo repo;
     private final CommentEvents events;
     private final SubjectDirectory subjects;
-    private final HotSubjects hot;
+    private final HotKeyDetector heat;
     private final Settings settings;
     private final Clock clock;
     private final RebuildGate gate;
     private final SingleFlight<PageKey, List<ReplyIndex>> tablePages = new SingleFlight<>();
     private final SingleFlight<FillKey, Map<Long, Reply>> fills = new SingleFlight<>();
-    private final Cache<PageKey, RootPage> local;
-    private final SingleFlight<PageKey, RootPage> localLoads = new SingleFlight<>();
+    private final HotKeyCache<LocalPage, RootPage> local;
     private final AtomicLong rebuildsPublished = new AtomicLong();
     private final AtomicLong tablePageReads = new AtomicLong();
-    private final AtomicLong localHits = new AtomicLong();
     private final AtomicLong cacheErrors = new AtomicLong();
 
+    /**
+     * @param heat which subjects are hot; the server owns it (starts and closes it), this only records reads in it
+     */
     public CommentReadUsecase(CommentCache cache, CommentReadRepo repo, CommentEvents events,
-                              SubjectDirectory subjects, HotSubjects hot, Settings settings, Clock clock) {
+                              SubjectDirectory subjects, HotKeyDetector heat, Settings settings, Clock clock) {
+        this(cache, repo, events, subjects, heat, settings, clock, Ticker.systemTicker());
+    }
+
+    /** @param ticker the local tier's clock for its TTL (tests move a fake one instead of sleeping) */
+    CommentReadUsecase(CommentCache cache, CommentReadRepo repo, CommentEvents events, SubjectDirectory subjects,
+                       HotKeyDetector heat, Settings settings, Clock clock, Ticker ticker) {
         this.cache = cache;
         this.repo = repo;
         this.events = events;
         this.subjects = subjects;
-        this.hot = hot;
+        this.heat = heat;
         this.settings = settings;
         this.clock = clock;
         this.gate = new RebuildGate(settings.rebuildQuiet());
-        this.local = Caffeine.newBuilder().expireAfterWrite(settings.localTtl()).maximumSize(settings.localMaxPages())
-                .build();
+        this.local = new HotKeyCache<>(heat, LocalPage::subject,
+                new HotKeyCache.Settings(settings.localTtl(), settings.localMaxPages()), ticker);
     }
 
     public Stats stats() {
-        return new Stats(rebuildsPublished.get(), tablePageReads.get(), localHits.get(), cacheErrors.get());
+        return new Stats(rebuildsPublished.get(), tablePageReads.get(), local.stats().hits(), cacheErrors.get());
     }
 
-    public HotSubjects hotSubjects() {
-        return hot;
+    /** The subject's name in the hot-key detector: {@code type:oid}. */
+    static String heatName(SubjectKey key) {
+        return key.kafkaKey();
     }
 
     // ---- subjects ----
@@ -164,23 +184,13 @@ public final class CommentReadUsecase {
     /** Page {@code pn} (from 1) of {@code ps} (1..20) roots in {@code sort} order, each with its first 3 replies. */
     public RootPage listRoots(SubjectKey key, Sort sort, int pn, int ps, long readerMid) {
         checkPage(pn, ps);
-        boolean isHot = hot.touch(key);
         RootPage page;
-        if (isHot && pn <= settings.localPages()) {
-            PageKey pk = new PageKey(key, sort.code(), 0, pn, ps);
-            RootPage cached = local.getIfPresent(pk);
-            if (cached != null) {
-                localHits.incrementAndGet();
-                page = cached;
-            } else {
-                // not Caffeine's compute: a slow load there would hold a lock other keys may need
-                page = localLoads.run(pk, () -> {
-                    RootPage loaded = loadRoots(key, sort, pn, ps);
-                    local.put(pk, loaded);
-                    return loaded;
-                });
-            }
+        if (pn <= settings.localPages()) {
+            // counts the read; a cold subject loads, a hot one is answered locally (one load per page and TTL)
+            page = local.get(new LocalPage(key, sort, pn, ps), p -> loadRoots(key, sort, pn, ps));
         } else {
+            // deep pages are too many and too rarely shared to keep, but their readers still heat the subject
+            heat.record(heatName(key));
             page = loadRoots(key, sort, pn, ps);
         }
         return readerMid > 0 ? withActions(key, page, readerMid) : page;
@@ -544,10 +554,5 @@ public final class CommentReadUsecase {
             cacheErrors.incrementAndGet();
             log.warn("comment cache write failed: {}", e.toString());
         }
-    }
-
-    /** Drops the locally cached pages of a subject (tests; an instance that just wrote). */
-    public void forgetLocal(SubjectKey key) {
-        local.asMap().keySet().removeIf(k -> k.key().equals(key));
     }
 }

@@ -6,7 +6,6 @@ import dev.plaza.api.comment.v1.CommentGrpc;
 import dev.plaza.comment.biz.CommentEvents;
 import dev.plaza.comment.biz.CommentReadUsecase;
 import dev.plaza.comment.biz.CommentUsecase;
-import dev.plaza.comment.biz.HotSubjects;
 import dev.plaza.comment.biz.Mentions;
 import dev.plaza.comment.data.cache.RedisCommentCache;
 import dev.plaza.comment.data.cache.RedisDuplicateGuard;
@@ -21,6 +20,8 @@ import dev.plaza.comment.job.CommentJob;
 import dev.plaza.comment.service.CommentGrpcService;
 import dev.plaza.comment.service.CommentHttpRoutes;
 import dev.plaza.kit.db.Database;
+import dev.plaza.kit.hotkey.HeavyKeeper;
+import dev.plaza.kit.hotkey.HotKeyDetector;
 import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.id.Snowflake;
 import dev.plaza.kit.mq.KafkaConfig;
@@ -32,15 +33,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires the comment system's layers by hand: data (sharded tables, Redis, Kafka, the account and archive services)
  * -> biz (read and write use cases) -> service (gRPC) and interface (HTTP routes over a gRPC stub). It also makes the
  * job role over the same tables and cache. The host owns the transports, the Redis connection, the Kafka producer and
- * the stubs; this server owns the database pools.
+ * the stubs; this server owns the database pools and the hot-subject detector.
  */
 public final class CommentServer implements AutoCloseable {
     private final CommentShards shards;
+    private final HotKeyDetector heat;
     private final ShardedCommentStore store;
     private final ShardedCommentReadRepo repo;
     private final RedisCommentCache cache;
@@ -50,10 +53,11 @@ public final class CommentServer implements AutoCloseable {
     private final CommentUsecase writes;
     private final CommentGrpcService grpc;
 
-    private CommentServer(CommentShards shards, ShardedCommentStore store, ShardedCommentReadRepo repo,
-                          RedisCommentCache cache, CommentEvents events, GrpcMemberDirectory members,
-                          CommentReadUsecase reads, CommentUsecase writes) {
+    private CommentServer(CommentShards shards, HotKeyDetector heat, ShardedCommentStore store,
+                          ShardedCommentReadRepo repo, RedisCommentCache cache, CommentEvents events,
+                          GrpcMemberDirectory members, CommentReadUsecase reads, CommentUsecase writes) {
         this.shards = shards;
+        this.heat = heat;
         this.store = store;
         this.repo = repo;
         this.cache = cache;
@@ -73,6 +77,7 @@ public final class CommentServer implements AutoCloseable {
                                        KafkaConfig kafka, MeterRegistry meters, Clock clock) {
         MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
         CommentShards shards = CommentShards.open(cfg.db(), registry);
+        HotKeyDetector heat = subjectHeat(registry);
         try {
             ShardedCommentStore store = new ShardedCommentStore(shards, clock);
             ShardedCommentReadRepo repo = new ShardedCommentReadRepo(shards);
@@ -81,7 +86,7 @@ public final class CommentServer implements AutoCloseable {
             GrpcMemberDirectory members = new GrpcMemberDirectory(account, redis, cfg.rpcTimeout(), cfg.memberTtl());
             CommentReadUsecase reads = new CommentReadUsecase(cache, repo, events,
                     new GrpcSubjectDirectory(archive, cfg.rpcTimeout(), cfg.ownerTtl()),
-                    new HotSubjects(HotSubjects.Settings.defaults()), CommentReadUsecase.Settings.defaults(), clock);
+                    heat, CommentReadUsecase.Settings.defaults(), clock);
             CommentConfig.Limits limits = cfg.limits();
             CommentUsecase writes = new CommentUsecase(reads, repo, events, new Mentions(members),
                     cfg.sensitive().filter(),
@@ -89,11 +94,23 @@ public final class CommentServer implements AutoCloseable {
                     new RedisWriteLimiter(redis, "action", limits.actions(), limits.window()),
                     new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(cfg.workerId()), clock);
             readMeters(reads, registry);
-            return new CommentServer(shards, store, repo, cache, events, members, reads, writes);
+            heat.start(); // fades the counts while no reads come, so an idle instance's hot set empties too
+            return new CommentServer(shards, heat, store, repo, cache, events, members, reads, writes);
         } catch (RuntimeException e) {
+            heat.close();
             shards.close();
             throw e;
         }
+    }
+
+    /**
+     * Which subjects' comment lists are hot on this instance: among the 32 most read, those with a count of at least
+     * 50, counts halving every 10 s. A subject read 50 times per window is always hot, one read fewer than 25 times
+     * never (HotSubjects' old numbers). Not started here; meters {@code plaza_hotkey_*{cache="comment.subject"}}.
+     */
+    public static HotKeyDetector subjectHeat(MeterRegistry meters) {
+        return new HotKeyDetector("comment.subject", new HeavyKeeper(HeavyKeeper.Settings.forTopK(32)),
+                new HotKeyDetector.Settings(50, Duration.ofSeconds(10)), meters);
     }
 
     /** The read path's counters as Prometheus counters ({@code comment_read_*_total}). */
@@ -146,9 +163,10 @@ public final class CommentServer implements AutoCloseable {
         return shards.databases().stream().allMatch(Database::isHealthy);
     }
 
-    /** Closes the database pools. */
+    /** Stops the hot-subject detector and closes the database pools. */
     @Override
     public void close() {
+        heat.close();
         shards.close();
     }
 }

@@ -36,11 +36,7 @@ class CommentReadUsecaseTest {
         subjects = new Fakes.Subjects();
         subjects.owners.put(VIDEO, OWNER);
         subjects.owners.put(new SubjectKey(1, 43), OWNER);
-        reads = usecase(HotSubjects.Settings.defaults());
-    }
-
-    private CommentReadUsecase usecase(HotSubjects.Settings hot) {
-        return new CommentReadUsecase(cache, repo, events, subjects, new HotSubjects(hot),
+        reads = new CommentReadUsecase(cache, repo, events, subjects, Fakes.heat(),
                 CommentReadUsecase.Settings.defaults(), Clock.systemUTC());
     }
 
@@ -266,31 +262,6 @@ class CommentReadUsecaseTest {
         assertThat(reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0).replies()).allMatch(n -> n.action() == 0);
         assertThat(reads.listReplies(VIDEO, a.rpid(), 1, 20, 555).replies().getFirst().action()).isEqualTo(2);
         assertThat(reads.listReplies(VIDEO, a.rpid(), 1, 20, 555).root().action()).isEqualTo(1);
-    }
-
-    @Test
-    void hotSubjectsServeTheirFirstPagesLocally() {
-        reads = usecase(new HotSubjects.Settings(16, 4, Duration.ofMillis(200), 2, 3));
-        Reply a = repo.add(VIDEO, 101, 0, 0, "a");
-        cache.warm(repo, VIDEO);
-        for (int i = 0; i < 10; i++) {
-            reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0);
-        }
-        await().atMost(Duration.ofSeconds(2)).until(() -> {
-            reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0);
-            return reads.hotSubjects().isHot(VIDEO);
-        });
-        reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0); // loads the local copy
-        int before = cache.rootPageCalls.get();
-        long hits = reads.stats().localHits();
-        for (int i = 0; i < 20; i++) {
-            assertThat(rpids(reads.listRoots(VIDEO, Sort.TIME, 1, 20, 0).replies())).containsExactly(a.rpid());
-        }
-        assertThat(cache.rootPageCalls.get()).isEqualTo(before);
-        assertThat(reads.stats().localHits()).isGreaterThanOrEqualTo(hits + 20);
-        // pages past the first ones still go to the cache
-        reads.listRoots(VIDEO, Sort.TIME, 5, 20, 0);
-        assertThat(cache.rootPageCalls.get()).isEqualTo(before + 1);
     }
 
     @Test

@@ -56,7 +56,7 @@ class CommentUsecaseTest {
         subjects.owners.put(EMPTY_VIDEO, OWNER);
         cache = new Fakes.Cache();
         CommentReadUsecase reads = new CommentReadUsecase(cache, repo, events, subjects,
-                new HotSubjects(HotSubjects.Settings.defaults()), CommentReadUsecase.Settings.defaults(),
+                Fakes.heat(), CommentReadUsecase.Settings.defaults(),
                 Clock.systemUTC());
         return new CommentUsecase(reads, repo, events, new Mentions(members), filter, posts, actions, duplicates,
                 new Snowflake(3), Clock.systemUTC());

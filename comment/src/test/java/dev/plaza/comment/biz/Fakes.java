@@ -1,6 +1,10 @@
 package dev.plaza.comment.biz;
 
 import dev.plaza.api.comment.v1.CommentEvent;
+import dev.plaza.kit.hotkey.HeavyKeeper;
+import dev.plaza.kit.hotkey.HotKeyDetector;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Plain in-memory fakes of the comment system's interfaces, for use-case tests. */
 public final class Fakes {
     private Fakes() {
+    }
+
+    /** A hot-subject detector like the server's (top 32, hot from 50 reads per 10 s), not started. */
+    public static HotKeyDetector heat() {
+        return new HotKeyDetector("comment.subject", new HeavyKeeper(HeavyKeeper.Settings.forTopK(32)),
+                new HotKeyDetector.Settings(50, Duration.ofSeconds(10)), new SimpleMeterRegistry());
     }
 
     /** The tables: subjects, index rows, contents, actions. Lists follow the cached indexes' orders. */
@@ -175,6 +185,8 @@ public final class Fakes {
         public final Map<Long, Reply> entries = new ConcurrentHashMap<>();
         public final AtomicInteger rootPageCalls = new AtomicInteger();
         public volatile boolean broken;
+        /** Added to every root-page look-up, so concurrent readers overlap. */
+        public volatile long rootPageDelayMillis;
 
         static String rootKey(SubjectKey key, Sort sort) {
             return "i:" + key.type() + ":" + key.oid() + ":" + sort.code();
@@ -211,6 +223,13 @@ public final class Fakes {
         public Optional<List<Long>> rootPage(SubjectKey key, Sort sort, int offset, int limit) {
             check();
             rootPageCalls.incrementAndGet();
+            if (rootPageDelayMillis > 0) {
+                try {
+                    Thread.sleep(rootPageDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             List<Scored> idx = indexes.get(rootKey(key, sort));
             if (idx == null) {
                 return Optional.empty();

@@ -12,7 +12,6 @@ import dev.plaza.archive.server.ArchiveServer;
 import dev.plaza.comment.biz.CommentEvents;
 import dev.plaza.comment.biz.CommentReadUsecase;
 import dev.plaza.comment.biz.CommentUsecase;
-import dev.plaza.comment.biz.HotSubjects;
 import dev.plaza.comment.biz.Mentions;
 import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.comment.data.cache.RedisCommentCache;
@@ -25,8 +24,10 @@ import dev.plaza.comment.data.db.ShardedCommentStore;
 import dev.plaza.comment.data.remote.GrpcMemberDirectory;
 import dev.plaza.comment.data.remote.GrpcSubjectDirectory;
 import dev.plaza.comment.job.JobUsecase;
+import dev.plaza.comment.server.CommentServer;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.kit.db.DbConfig;
+import dev.plaza.kit.hotkey.HotKeyDetector;
 import dev.plaza.kit.http.HttpEdge;
 import dev.plaza.kit.http.HttpEdgeConfig;
 import dev.plaza.kit.id.Snowflake;
@@ -129,9 +130,12 @@ final class CommentTestStack implements AutoCloseable {
 
         GrpcMemberDirectory members = new GrpcMemberDirectory(accountStub, redis, Duration.ofSeconds(2),
                 Duration.ofSeconds(30));
+        HotKeyDetector heat = CommentServer.subjectHeat(meters);
+        heat.start();
+        closeables.add(heat);
         reads = new CommentReadUsecase(cache, repo, events,
                 new GrpcSubjectDirectory(archiveStub, Duration.ofSeconds(2), Duration.ofMinutes(10)),
-                new HotSubjects(HotSubjects.Settings.defaults()), CommentReadUsecase.Settings.defaults(),
+                heat, CommentReadUsecase.Settings.defaults(),
                 Clock.systemUTC());
         writes = new CommentUsecase(reads, repo, events, new Mentions(members),
                 new SensitiveFilter(SENSITIVE, SensitiveFilter.Mode.REJECT),

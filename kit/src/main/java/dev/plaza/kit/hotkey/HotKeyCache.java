@@ -63,7 +63,8 @@ public final class HotKeyCache<K, V> {
     }
 
     /**
-     * @param keyName the detector's name of a key; must tell keys apart as {@code equals} does (e.g. "oid:type")
+     * @param keyName what a key counts as in the detector; several keys may share a name (a subject's pages all heat
+     *                the subject), the cache itself keys by {@code equals}
      * @param ticker  Caffeine's clock for the TTL (a fake one in tests)
      */
     public HotKeyCache(HotKeyDetector detector, Function<? super K, String> keyName, Settings settings,
