@@ -3,12 +3,14 @@ package dev.plaza.kit.errors;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Converts {@link PlazaError} to and from gRPC: a {@code google.rpc.Status} whose details hold one
@@ -70,6 +72,37 @@ public final class GrpcErrors {
         ErrorCode shared = ErrorCode.fromGrpc(status.getCode());
         String message = status.getDescription() == null ? status.getCode().name() : status.getDescription();
         return new PlazaError(shared.code(), status.getCode(), "", status.getCode().name(), message, Map.of(), t);
+    }
+
+    /**
+     * The numeric code a Plaza peer put in the ErrorInfo of a failed call; empty when the status carries none (a
+     * transport failure, a peer that is not Plaza). Unlike {@link #fromThrowable} it does not fall back on the status
+     * mapping, so callers can tell "the server said -503" from "the connection failed".
+     */
+    public static OptionalInt sentCode(Status status, Metadata trailers) {
+        if (status.isOk() || trailers == null) {
+            return OptionalInt.empty();
+        }
+        com.google.rpc.Status proto;
+        try {
+            proto = StatusProto.fromStatusAndTrailers(status, trailers);
+        } catch (IllegalArgumentException mismatch) {
+            return OptionalInt.empty(); // details for another status code: not ours to trust
+        }
+        if (proto == null) {
+            return OptionalInt.empty();
+        }
+        for (Any detail : proto.getDetailsList()) {
+            if (detail.is(ErrorInfo.class)) {
+                try {
+                    String raw = detail.unpack(ErrorInfo.class).getMetadataOrDefault(CODE_KEY, null);
+                    return raw == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(raw));
+                } catch (InvalidProtocolBufferException | NumberFormatException ignored) {
+                    return OptionalInt.empty(); // not something a Plaza peer sends
+                }
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static int parseCode(String raw, Status.Code fallback) {

@@ -14,10 +14,28 @@ public final class MetricNames {
     public static final String GRPC_SERVER_REQUESTS = "grpc.server.requests";
     /** Timer, tags {@link #METHOD} ({@code package.Service/Method}) and {@link #CODE} (Status.Code name). */
     public static final String GRPC_CLIENT_REQUESTS = "grpc.client.requests";
+    /**
+     * Counter, tags {@link #TARGET} and {@link #METHOD}: calls a client's circuit breaker failed locally
+     * ({@code plaza_breaker_rejected_total}).
+     */
+    public static final String BREAKER_REJECTED = "plaza.breaker.rejected";
+    /**
+     * Gauge, tags {@link #TARGET} and {@link #METHOD}: the probability the breaker drops the next call, 0 when closed
+     * ({@code plaza_breaker_drop_probability}).
+     */
+    public static final String BREAKER_DROP_PROBABILITY = "plaza.breaker.drop.probability";
+    /**
+     * Counter, tags {@link #TARGET}, {@link #METHOD} and {@link #OUTCOME} ({@code retried} or
+     * {@code budget_exhausted}): failed attempts a client could have retried ({@code plaza_retries_total}).
+     */
+    public static final String RETRIES = "plaza.retries";
 
     public static final String METHOD = "method";
     public static final String ROUTE = "route";
     public static final String CODE = "code";
+    /** The peer a client calls, as its RpcClient names it ({@code host:port}, {@code in-process:name}, ...). */
+    public static final String TARGET = "target";
+    public static final String OUTCOME = "outcome";
 
     /** The common tag {@link Metrics#create} puts on every meter. */
     public static final String APPLICATION = "application";

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code onError(PlazaError)}, an interceptor failing) leaves as a Status with {@code google.rpc.ErrorInfo}.
  * A PlazaError keeps its code, reason and metadata; anything else becomes -500 INTERNAL without leaking its message.
  *
+ * <p>Every failure that means "overloaded" (RESOURCE_EXHAUSTED, -503, or a downstream call that was answered so)
+ * leaves with the {@link RpcHeaders#NO_RETRY} trailer, see {@link NoRetryMarker}.
+ *
  * <p>It also hands the call inward as a {@link GuardedServerCall}, so inner interceptors (the default deadline) may
  * close the call from another thread, and owns the {@link ServerCallState} that tells the observers how it ended.
  */
@@ -225,6 +228,9 @@ final class RecoveryInterceptor implements ServerInterceptor {
                     return;
                 }
                 closed = true;
+                if (!status.isOk() && (state.noRetry() || NoRetryMarker.says(status, trailers))) {
+                    NoRetryMarker.mark(trailers); // here, where every close passes, converted failures included
+                }
                 state.closing(status); // before the close: onComplete may run on another thread right after
                 super.close(status, trailers);
             } finally {

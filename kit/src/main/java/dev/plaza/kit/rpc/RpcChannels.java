@@ -2,6 +2,10 @@ package dev.plaza.kit.rpc;
 
 import dev.plaza.kit.balance.P2cConfig;
 import dev.plaza.kit.balance.PlazaBalancing;
+import dev.plaza.kit.breaker.BreakerConfig;
+import dev.plaza.kit.breaker.RetryBudget;
+import dev.plaza.kit.breaker.RetryConfig;
+import dev.plaza.kit.breaker.SreBreaker;
 import dev.plaza.kit.trace.Tracing;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
@@ -12,29 +16,42 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * Makes {@link RpcClient}s for one calling application: every channel gets the same client interceptors, outermost
  * first: caller identity ({@code x-plaza-caller}, {@code x-plaza-mid}), metadata ({@code x-md-global-*} from the
  * Context), deadline (the method's default when none is set or inherited), tracing (CLIENT span + traceparent),
- * metrics ({@code grpc.client.requests}). Failures stay {@code StatusRuntimeException}; wrap calls in
+ * metrics ({@code grpc.client.requests}), retries (idempotent unary methods only, within a retry budget) and the
+ * circuit breaker (SRE adaptive throttling, one per method). Tracing and metrics see one call however many attempts
+ * it took; the breaker sees every attempt. Failures stay {@code StatusRuntimeException}; wrap calls in
  * {@link RpcCalls#call} to get {@link dev.plaza.kit.errors.PlazaError}s.
  *
- * <p>Immutable and cheap: the channels it made own the connections, close those.
+ * <p>Each channel has its own breakers and retry budget: they are about the one peer it calls. The channels it made
+ * own the connections and that state; close those.
  */
 public final class RpcChannels {
     private final String callerApp;
-    private final List<ClientInterceptor> chain; // outermost first
-    private final Duration closeTimeout;
+    private final List<ClientInterceptor> shared; // outermost first
+    private final BreakerConfig breaker; // null: no breaker
+    private final Predicate<String> idempotent;
+    private final RetryConfig retry;
     private final MeterRegistry meterRegistry;
+    private final Duration closeTimeout;
 
     private RpcChannels(Builder b) {
         this.callerApp = b.callerApp;
         this.closeTimeout = b.closeTimeout;
+        this.breaker = b.breaker;
+        this.idempotent = b.idempotent;
+        this.retry = b.retry;
         this.meterRegistry = b.meterRegistry;
-        this.chain = List.of(
+        this.shared = List.of(
                 new CallerClientInterceptor(b.callerApp),
                 new MetadataClientInterceptor(),
                 new DeadlineClientInterceptor(b.timeouts),
@@ -72,9 +89,19 @@ public final class RpcChannels {
 
     private RpcClient build(ManagedChannelBuilder<?> builder, String target) {
         // the channel builder runs the last-added interceptor first: hand it the chain innermost first
-        builder.intercept(chain.reversed());
+        builder.intercept(chainFor(target).reversed());
         builder.userAgent("plaza/" + callerApp);
         return new RpcClient(builder.build(), target, closeTimeout);
+    }
+
+    private List<ClientInterceptor> chainFor(String target) {
+        List<ClientInterceptor> chain = new ArrayList<>(shared);
+        chain.add(new RetryClientInterceptor(target, idempotent, retry, new RetryBudget(retry),
+                () -> ThreadLocalRandom.current().nextDouble(), meterRegistry));
+        if (breaker != null) {
+            chain.add(new BreakerClientInterceptor(target, () -> new SreBreaker(breaker), meterRegistry));
+        }
+        return chain;
     }
 
     public static final class Builder {
@@ -83,6 +110,9 @@ public final class RpcChannels {
         private OpenTelemetry openTelemetry = Tracing.noop().openTelemetry(); // passes trace ids through
         private RpcTimeouts timeouts = RpcTimeouts.defaults();
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private BreakerConfig breaker = BreakerConfig.DEFAULT;
+        private Predicate<String> idempotent = method -> false;
+        private RetryConfig retry = RetryConfig.DEFAULT;
 
         private Builder(String callerApp) {
             if (callerApp == null || callerApp.isBlank() || !callerApp.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -124,6 +154,40 @@ public final class RpcChannels {
                 throw new IllegalArgumentException("close timeout must not be negative, got " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** The circuit breaker's knobs; every client has one with {@link BreakerConfig#DEFAULT} unless set. */
+        public Builder breaker(BreakerConfig config) {
+            this.breaker = Objects.requireNonNull(config, "breaker");
+            return this;
+        }
+
+        /** No circuit breaker: for tests, and for callers that throttle on their own. */
+        public Builder noBreaker() {
+            this.breaker = null;
+            return this;
+        }
+
+        /**
+         * Unary methods (full names, {@code package.Service/Method}) that may be sent twice with the same effect:
+         * reads, and writes keyed by a client-chosen id. Only these are retried; none are unless set.
+         */
+        public Builder retry(Set<String> idempotentMethods) {
+            Set<String> names = Set.copyOf(idempotentMethods);
+            this.idempotent = names::contains;
+            return this;
+        }
+
+        /** Like {@link #retry(Set)} with a rule, e.g. every method of a read-only service. */
+        public Builder retry(Predicate<String> idempotentMethod) {
+            this.idempotent = Objects.requireNonNull(idempotentMethod, "idempotentMethod");
+            return this;
+        }
+
+        /** Attempts, backoff and budget of retries; {@link RetryConfig#DEFAULT} unless set. */
+        public Builder retryConfig(RetryConfig config) {
+            this.retry = Objects.requireNonNull(config, "retryConfig");
             return this;
         }
 

@@ -25,6 +25,7 @@ final class ServerCallState {
     private final List<Consumer<Status>> endHooks = new ArrayList<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Status sent;
+    private volatile boolean noRetry;
 
     ServerCallState(String fullMethod) {
         this.fullMethod = fullMethod;
@@ -43,6 +44,18 @@ final class ServerCallState {
         synchronized (endHooks) {
             endHooks.add(hook);
         }
+    }
+
+    /**
+     * A downstream call made for this one was answered "don't retry": so is this call's failure, if it fails, or the
+     * callers up the chain would retry what the layer below already gave up on.
+     */
+    void markNoRetry() {
+        noRetry = true;
+    }
+
+    boolean noRetry() {
+        return noRetry;
     }
 
     /** The first close wins: later ones are dropped by the guarded call anyway. */
