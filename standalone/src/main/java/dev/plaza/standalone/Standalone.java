@@ -21,6 +21,9 @@ import dev.plaza.engines.Engines;
 import dev.plaza.history.data.db.HistoryDbConfig;
 import dev.plaza.im.pm.data.db.PmDbConfig;
 import dev.plaza.im.server.ImConfig;
+import dev.plaza.kit.limit.BbrLimiter;
+import dev.plaza.kit.limit.CpuUsage;
+import dev.plaza.kit.limit.LimiterMetrics;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.history.server.HistoryServer;
@@ -75,6 +78,7 @@ public final class Standalone {
     private ArchiveServer archive;
     private MqProducer producer;
     private MqProducer imProducer;
+    private CpuUsage cpu;
     private CommentServer comment;
     private CommentJob commentJob;
     private AdminServer commentAdmin;
@@ -114,6 +118,7 @@ public final class Standalone {
                 .add("comment-admin", Lifecycle.of("comment-admin", this::startCommentAdmin,
                         () -> close(commentAdmin)))
                 .add("demo", Lifecycle.of("demo", this::seedDemo, () -> { }))
+                .add("cpu", Lifecycle.of("cpu", this::startCpu, () -> close(cpu)))
                 .add("http", Lifecycle.of("http", this::startHttp, () -> close(edge)))
                 .shutdownTimeout(Duration.ofSeconds(30))
                 .build();
@@ -404,6 +409,15 @@ public final class Standalone {
         log.info("seeded demo users alice, bob, admin and demo videos");
     }
 
+    /** The process's CPU usage (cgroup quota or the OS), sampled for the limiter. */
+    private void startCpu() {
+        if (!cfg.limiter().enabled()) {
+            return;
+        }
+        cpu = CpuUsage.detect();
+        cpu.start();
+    }
+
     private void startHttp() {
         // sessions resolved once per few seconds, not per request; a logout here drops its token at once
         AccountAuthenticator sessions = new AccountAuthenticator(AccountGrpc.newBlockingStub(channel),
@@ -427,6 +441,13 @@ public final class Standalone {
                 .readiness("redis", redis::isHealthy);
         if (commentAdmin != null) {
             b.routes(commentAdmin.httpRoutes());
+        }
+        if (cpu != null) {
+            // at the edge only: in one process every gRPC call comes from an admitted HTTP request, and shedding it
+            // again inside would waste the work already done
+            BbrLimiter limiter = BbrLimiter.builder("http", cpu).config(cfg.limiter()).build();
+            LimiterMetrics.bind(limiter, meters);
+            b.limiter(limiter);
         }
         edge = b.build();
         edge.start();

@@ -7,6 +7,7 @@ import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.im.server.ImConfig;
 import dev.plaza.kit.http.HttpEdgeConfig;
 import dev.plaza.kit.log.LogConfig;
+import dev.plaza.kit.limit.LimiterConfig;
 import dev.plaza.kit.redis.RedisConfig;
 import dev.plaza.kit.trace.TraceConfig;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.List;
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
                                RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
                                ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
-                               Demo demo) {
+                               LimiterConfig limiter, Demo demo) {
 
     /** @param port 0 keeps gRPC in-process only */
     public record Grpc(int port, Duration defaultTimeout) {

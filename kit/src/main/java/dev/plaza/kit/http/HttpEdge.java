@@ -2,8 +2,12 @@ package dev.plaza.kit.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaza.kit.errors.PlazaError;
+import dev.plaza.kit.limit.Allowance;
+import dev.plaza.kit.limit.BbrLimiter;
 import dev.plaza.kit.log.AccessLog;
 import dev.plaza.kit.metrics.MetricNames;
+import dev.plaza.kit.rpc.RpcHeaders;
+import dev.plaza.kit.rpc.RpcMetadata;
 import dev.plaza.kit.trace.Propagation;
 import dev.plaza.kit.trace.TraceContext;
 import io.javalin.Javalin;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * request id, trace span (W3C traceparent in, {@code X-Trace-Id} out), caller resolution by bearer token or
  * {@code SESSDATA} cookie, the csrf check for cookie-authenticated writes, the handler, the envelope, RED metrics
  * per route and an access-log line. Also serves {@code /health/live}, {@code /health/ready} and {@code /metrics}.
+ * With a {@link BbrLimiter}, a request it sheds answers 503 / -503 right after the drain check, before the caller is
+ * resolved or the handler runs; the health and metrics paths are never limited.
  */
 public final class HttpEdge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
@@ -59,6 +67,7 @@ public final class HttpEdge implements AutoCloseable {
     private final List<RouteRegistry.Route> routes;
     private final Map<String, BooleanSupplier> readiness;
     private final Envelope envelope;
+    private final BbrLimiter limiter; // null: no limiting
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean draining;
@@ -79,6 +88,7 @@ public final class HttpEdge implements AutoCloseable {
         this.routes = registry.routes();
         this.readiness = Map.copyOf(b.readiness);
         this.envelope = new Envelope(Envelope.defaultMapper());
+        this.limiter = b.limiter;
     }
 
     public static Builder builder(HttpEdgeConfig config) {
@@ -170,10 +180,14 @@ public final class HttpEdge implements AutoCloseable {
         int code = 0;
         int status = 200;
         byte[] body = null;
+        Allowance allowance = null;
         try (var scope = TraceContext.activate(span)) {
             ctx.header("X-Trace-Id", span.getSpanContext().getTraceId());
             if (draining) {
                 throw PlazaError.overloaded("SHUTTING_DOWN", "server is shutting down");
+            }
+            if (limiter != null) {
+                allowance = limiter.allow(); // throws the -503 refusal
             }
             if (ctx.contentLength() > config.maxRequestBytes()) {
                 // Refuse before any handler runs, whether or not the handler would have read the body.
@@ -181,7 +195,15 @@ public final class HttpEdge implements AutoCloseable {
                         "request body over " + config.maxRequestBytes() + " bytes");
             }
             Request request = new Request(ctx, jsonParams(ctx), resolveCaller(route, ctx), requestId);
-            Object data = route.handler().handle(request);
+            // the caller's x-md-global-* headers (traffic colour, criticality) ride on every call the handler makes
+            io.grpc.Context withMetadata = globalMetadata(ctx).context();
+            io.grpc.Context previous = withMetadata.attach();
+            Object data;
+            try {
+                data = route.handler().handle(request);
+            } finally {
+                withMetadata.detach(previous);
+            }
             if (data instanceof Reply r) {
                 code = r.code();
             }
@@ -199,6 +221,9 @@ public final class HttpEdge implements AutoCloseable {
             status = Envelope.httpStatus(err.code());
             body = envelope.error(err);
         } finally {
+            if (allowance != null) {
+                allowance.done(); // the answer is built: what is left (writing it) is the client's pace, not ours
+            }
             long elapsed = System.nanoTime() - start;
             span.setAttribute("plaza.code", code);
             span.end();
@@ -338,11 +363,28 @@ public final class HttpEdge implements AutoCloseable {
         ctx.header("Vary", "Origin");
         if (ctx.method() == HandlerType.OPTIONS) {
             ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-            ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, traceparent");
+            ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, traceparent, x-md-global-color");
             ctx.header("Access-Control-Max-Age", "600");
             ctx.status(204);
             ctx.skipRemainingHandlers();
         }
+    }
+
+    /** The request's well-formed {@code x-md-global-*} headers; malformed ones are dropped, not fatal. */
+    static RpcMetadata globalMetadata(Context ctx) {
+        Map<String, String> values = new LinkedHashMap<>();
+        ctx.headerMap().forEach((name, value) -> {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (key.startsWith(RpcHeaders.GLOBAL_PREFIX)) {
+                try {
+                    RpcMetadata.EMPTY.with(key, value); // validates the pair
+                    values.put(key, value);
+                } catch (IllegalArgumentException e) {
+                    // not ours to carry on
+                }
+            }
+        });
+        return values.isEmpty() ? RpcMetadata.EMPTY : new RpcMetadata(values);
     }
 
     private static String requestId(Context ctx) {
@@ -437,6 +479,7 @@ public final class HttpEdge implements AutoCloseable {
         private Authenticator authenticator = Authenticator.NONE;
         private final List<HttpRoutes> routes = new ArrayList<>();
         private final Map<String, BooleanSupplier> readiness = new HashMap<>();
+        private BbrLimiter limiter;
 
         private Builder(HttpEdgeConfig config) {
             this.config = config;
@@ -471,6 +514,12 @@ public final class HttpEdge implements AutoCloseable {
         /** A named check that {@code /health/ready} runs; any false answers 503. */
         public Builder readiness(String name, BooleanSupplier check) {
             this.readiness.put(name, check);
+            return this;
+        }
+
+        /** Sheds route requests with this adaptive limiter (none unless set); health and metrics stay unlimited. */
+        public Builder limiter(BbrLimiter limiter) {
+            this.limiter = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 

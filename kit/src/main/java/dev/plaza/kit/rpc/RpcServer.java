@@ -1,5 +1,6 @@
 package dev.plaza.kit.rpc;
 
+import dev.plaza.kit.limit.BbrLimiter;
 import dev.plaza.kit.trace.Tracing;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * interceptors). Handlers run one virtual thread per call, so they are plain blocking code.
  *
  * <p>Interceptors, outermost first: recovery, metadata ({@code x-md-global-*}), deadline, tracing, metrics, access
- * log, caller. Health ({@code grpc.health.v1}) and reflection are served outside the chain.
+ * log, the limiter (if one is set), caller. Health ({@code grpc.health.v1}) and reflection are served outside the
+ * chain, so they are never limited.
  *
  * <p>{@link #close()} is graceful: health turns NOT_SERVING, new calls are refused, calls in flight get up to the
  * drain timeout to finish, then whatever is left is cancelled.
@@ -66,14 +68,17 @@ public final class RpcServer implements AutoCloseable {
                 .factory());
         timer.setRemoveOnCancelPolicy(true); // most deadlines are cancelled long before they fire
 
-        List<ServerInterceptor> chain = List.of(
+        List<ServerInterceptor> chain = new ArrayList<>(List.of(
                 new RecoveryInterceptor(),
                 new MetadataServerInterceptor(),
                 new DeadlineServerInterceptor(b.timeouts, timer),
                 new TracingServerInterceptor(b.openTelemetry),
                 new MetricsServerInterceptor(b.meterRegistry),
-                new AccessLogServerInterceptor(),
-                new CallerServerInterceptor());
+                new AccessLogServerInterceptor()));
+        if (b.limiter != null) {
+            chain.add(new LimiterServerInterceptor(b.limiter)); // inside metrics and access log: refusals show there
+        }
+        chain.add(new CallerServerInterceptor());
         List<ServerServiceDefinition> services = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (ServerServiceDefinition service : b.services) {
@@ -236,6 +241,7 @@ public final class RpcServer implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(10);
         private boolean health = true;
         private boolean reflection;
+        private BbrLimiter limiter;
 
         private Builder(String name) {
             if (name == null || name.isBlank()) {
@@ -319,6 +325,12 @@ public final class RpcServer implements AutoCloseable {
         /** Serve gRPC server reflection (off by default), for grpcurl and friends. */
         public Builder reflection(boolean enabled) {
             this.reflection = enabled;
+            return this;
+        }
+
+        /** Sheds unary calls with this adaptive limiter (none unless set); health and reflection stay unlimited. */
+        public Builder limiter(BbrLimiter limiter) {
+            this.limiter = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 

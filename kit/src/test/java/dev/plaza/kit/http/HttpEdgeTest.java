@@ -42,6 +42,8 @@ class HttpEdgeTest {
                 .readiness("always", () -> true)
                 .routes(r -> r
                         .get("/echo", Access.PUBLIC, req -> Map.of("n", req.intParam("n", 1, 10)))
+                        .get("/colour", Access.PUBLIC, req -> Map.of("color", dev.plaza.kit.rpc.RpcMetadata.current()
+                                .get("x-md-global-color").orElse("none")))
                         .get("/text", Access.PUBLIC, req -> "plaza ".repeat(req.intParam("n", 1, 10_000)))
                         .get("/me", Access.USER, req -> Map.of("mid", req.user().mid()))
                         .get("/maybe", Access.OPTIONAL_USER, req -> Map.of("anon", req.optionalUser().isEmpty()))
@@ -67,6 +69,15 @@ class HttpEdgeTest {
     void stop() {
         slowRelease.countDown();
         edge.close();
+    }
+
+    @Test
+    void theCallersGlobalMetadataIsTheHandlersContextSoItsCallsCarryIt() {
+        assertThat(http.get("/colour").header("x-md-global-color", "blue").send().data().path("color").asText())
+                .isEqualTo("blue");
+        assertThat(http.get("/colour").send().data().path("color").asText()).isEqualTo("none");
+        assertThat(http.get("/colour").header("x-md-global-color", "bad\tvalue").send().data().path("color")
+                .asText()).as("a malformed value is dropped, the request still served").isEqualTo("none");
     }
 
     @Test
