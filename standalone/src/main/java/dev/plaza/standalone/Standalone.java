@@ -23,6 +23,7 @@ import dev.plaza.im.pm.data.db.PmDbConfig;
 import dev.plaza.im.server.ImConfig;
 import dev.plaza.kit.limit.BbrLimiter;
 import dev.plaza.kit.limit.CpuUsage;
+import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.limit.LimiterMetrics;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
@@ -442,6 +443,11 @@ public final class Standalone {
         if (commentAdmin != null) {
             b.routes(commentAdmin.httpRoutes());
         }
+        StandaloneConfig.RateLimit rl = cfg.rateLimit();
+        b.rateLimits(rl.perIpRate() > 0 ? new KeyedRateLimiter("ip", rl.perIpRate(), rl.perIpBurst(), rl.idle(),
+                        rl.maxKeys(), System::nanoTime, meters) : null,
+                rl.perUserRate() > 0 ? new KeyedRateLimiter("user", rl.perUserRate(), rl.perUserBurst(), rl.idle(),
+                        rl.maxKeys(), System::nanoTime, meters) : null);
         if (cpu != null) {
             // at the edge only: in one process every gRPC call comes from an admitted HTTP request, and shedding it
             // again inside would waste the work already done

@@ -17,7 +17,7 @@ import java.util.List;
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
                                RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
                                ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
-                               LimiterConfig limiter, Demo demo) {
+                               LimiterConfig limiter, RateLimit rateLimit, Demo demo) {
 
     /** @param port 0 keeps gRPC in-process only */
     public record Grpc(int port, Duration defaultTimeout) {
@@ -36,6 +36,20 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
 
     /** @param url {@code http://host:port} of the search cluster (comment admin search) */
     public record OpenSearch(String url) {
+    }
+
+    /**
+     * Token buckets at the HTTP edge, per client address and per logged-in user; a rate of 0 turns one off.
+     *
+     * @param idle how long an unused key's bucket is remembered
+     */
+    public record RateLimit(double perIpRate, int perIpBurst, double perUserRate, int perUserBurst, Duration idle,
+                            int maxKeys) {
+        public RateLimit {
+            if (perIpRate < 0 || perUserRate < 0 || perIpBurst < 1 || perUserBurst < 1 || maxKeys < 1) {
+                throw new IllegalArgumentException("rateLimit rates must be >= 0 (0: off), bursts and maxKeys >= 1");
+            }
+        }
     }
 
     /** Seeds demo users (all with {@code password}) and videos into an empty install. */

@@ -1,9 +1,11 @@
 package dev.plaza.kit.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.PlazaError;
 import dev.plaza.kit.limit.Allowance;
 import dev.plaza.kit.limit.BbrLimiter;
+import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.log.AccessLog;
 import dev.plaza.kit.metrics.MetricNames;
 import dev.plaza.kit.rpc.RpcHeaders;
@@ -68,6 +70,8 @@ public final class HttpEdge implements AutoCloseable {
     private final Map<String, BooleanSupplier> readiness;
     private final Envelope envelope;
     private final BbrLimiter limiter; // null: no limiting
+    private final KeyedRateLimiter perIp; // null: none
+    private final KeyedRateLimiter perUser; // null: none
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean draining;
@@ -89,6 +93,8 @@ public final class HttpEdge implements AutoCloseable {
         this.readiness = Map.copyOf(b.readiness);
         this.envelope = new Envelope(Envelope.defaultMapper());
         this.limiter = b.limiter;
+        this.perIp = b.perIp;
+        this.perUser = b.perUser;
     }
 
     public static Builder builder(HttpEdgeConfig config) {
@@ -194,7 +200,15 @@ public final class HttpEdge implements AutoCloseable {
                 throw PlazaError.badRequest("REQUEST_TOO_LARGE",
                         "request body over " + config.maxRequestBytes() + " bytes");
             }
-            Request request = new Request(ctx, jsonParams(ctx), resolveCaller(route, ctx), requestId);
+            // a flood from one address is refused before its token is even looked up
+            if (perIp != null && !perIp.tryTake(ctx.ip())) {
+                throw rateLimited(perIp);
+            }
+            Principal caller = resolveCaller(route, ctx);
+            if (perUser != null && caller != null && caller.mid() > 0 && !perUser.tryTake(Long.toString(caller.mid()))) {
+                throw rateLimited(perUser);
+            }
+            Request request = new Request(ctx, jsonParams(ctx), caller, requestId);
             // the caller's x-md-global-* headers (traffic colour, criticality) ride on every call the handler makes
             io.grpc.Context withMetadata = globalMetadata(ctx).context();
             io.grpc.Context previous = withMetadata.attach();
@@ -370,6 +384,11 @@ public final class HttpEdge implements AutoCloseable {
         }
     }
 
+    private static PlazaError rateLimited(KeyedRateLimiter l) {
+        return PlazaError.of(ErrorCode.TOO_FREQUENT, "RATE_LIMITED", "too many requests from this " + l.name()
+                + ": at most " + l.ratePerSecond() + "/s (bursts of " + l.burst() + ")");
+    }
+
     /** The request's well-formed {@code x-md-global-*} headers; malformed ones are dropped, not fatal. */
     static RpcMetadata globalMetadata(Context ctx) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -480,6 +499,8 @@ public final class HttpEdge implements AutoCloseable {
         private final List<HttpRoutes> routes = new ArrayList<>();
         private final Map<String, BooleanSupplier> readiness = new HashMap<>();
         private BbrLimiter limiter;
+        private KeyedRateLimiter perIp;
+        private KeyedRateLimiter perUser;
 
         private Builder(HttpEdgeConfig config) {
             this.config = config;
@@ -514,6 +535,17 @@ public final class HttpEdge implements AutoCloseable {
         /** A named check that {@code /health/ready} runs; any false answers 503. */
         public Builder readiness(String name, BooleanSupplier check) {
             this.readiness.put(name, check);
+            return this;
+        }
+
+        /**
+         * Per-key token buckets in front of every route but health and metrics: {@code perIp} by the client address
+         * (checked first, before the caller is resolved), {@code perUser} by the logged-in mid; either may be null.
+         * A refusal is -509 {@code RATE_LIMITED}.
+         */
+        public Builder rateLimits(KeyedRateLimiter perIp, KeyedRateLimiter perUser) {
+            this.perIp = perIp;
+            this.perUser = perUser;
             return this;
         }
 

@@ -29,6 +29,13 @@ public final class MetricNames {
      * {@code budget_exhausted}): failed attempts a client could have retried ({@code plaza_retries_total}).
      */
     public static final String RETRIES = "plaza.retries";
+    /**
+     * Counter, tags {@link #TARGET} and {@link #SERVICE}: calls a client's bulkhead refused because that many calls
+     * to the service were in flight already ({@code plaza_bulkhead_rejected_total}).
+     */
+    public static final String BULKHEAD_REJECTED = "plaza.bulkhead.rejected";
+    /** Gauge, tags {@link #TARGET} and {@link #SERVICE}: calls in flight through a bulkhead. */
+    public static final String BULKHEAD_IN_FLIGHT = "plaza.bulkhead.in.flight";
 
     public static final String METHOD = "method";
     public static final String ROUTE = "route";
@@ -36,6 +43,8 @@ public final class MetricNames {
     /** The peer a client calls, as its RpcClient names it ({@code host:port}, {@code in-process:name}, ...). */
     public static final String TARGET = "target";
     public static final String OUTCOME = "outcome";
+    /** A gRPC service ({@code plaza.comment.v1.Comment}). */
+    public static final String SERVICE = "service";
 
     /** The common tag {@link Metrics#create} puts on every meter. */
     public static final String APPLICATION = "application";

@@ -65,7 +65,7 @@ final class BreakerClientInterceptor implements ClientInterceptor {
         }
         if (!guard.breaker.allow()) {
             guard.rejected.increment();
-            return new RejectedCall<>(guard, callOptions.getExecutor());
+            return new RefusedClientCall<>(guard.status, guard.trailers, callOptions.getExecutor());
         }
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, callOptions)) {
             @Override
@@ -137,44 +137,5 @@ final class BreakerClientInterceptor implements ClientInterceptor {
     }
 
     private record Guard(SreBreaker breaker, Counter rejected, Status status, Metadata trailers) {
-    }
-
-    /** A call that never reaches the transport: it answers BREAKER_OPEN as soon as it is started. */
-    private static final class RejectedCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-        private final Guard guard;
-        private final Executor executor; // the call's own, when it has one (blocking stubs do): callbacks belong there
-
-        RejectedCall(Guard guard, Executor executor) {
-            this.guard = guard;
-            this.executor = executor;
-        }
-
-        @Override
-        public void start(Listener<RespT> listener, Metadata headers) {
-            Metadata trailers = new Metadata();
-            trailers.merge(guard.trailers); // a fresh copy: listeners may add to the trailers they get
-            Runnable close = () -> listener.onClose(guard.status, trailers);
-            if (executor == null) {
-                close.run();
-            } else {
-                executor.execute(close);
-            }
-        }
-
-        @Override
-        public void request(int numMessages) {
-        }
-
-        @Override
-        public void cancel(String message, Throwable cause) {
-        }
-
-        @Override
-        public void halfClose() {
-        }
-
-        @Override
-        public void sendMessage(ReqT message) {
-        }
     }
 }

@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  * Makes {@link RpcClient}s for one calling application: every channel gets the same client interceptors, outermost
  * first: caller identity ({@code x-plaza-caller}, {@code x-plaza-mid}), metadata ({@code x-md-global-*} from the
  * Context), deadline (the method's default when none is set or inherited), tracing (CLIENT span + traceparent),
- * metrics ({@code grpc.client.requests}), retries (idempotent unary methods only, within a retry budget) and the
- * circuit breaker (SRE adaptive throttling, one per method). Tracing and metrics see one call however many attempts
+ * metrics ({@code grpc.client.requests}), retries (idempotent unary methods only, within a retry budget), the
+ * circuit breaker (SRE adaptive throttling, one per method) and a bulkhead (calls in flight per service). Tracing and metrics see one call however many attempts
  * it took; the breaker sees every attempt. Failures stay {@code StatusRuntimeException}; wrap calls in
  * {@link RpcCalls#call} to get {@link dev.plaza.kit.errors.PlazaError}s.
  *
@@ -36,9 +36,12 @@ import java.util.function.Predicate;
  * own the connections and that state; close those.
  */
 public final class RpcChannels {
+    /** Calls in flight per dependency service and channel unless configured: generous, a guard against pile-ups. */
+    public static final int DEFAULT_BULKHEAD = 1000;
     private final String callerApp;
     private final List<ClientInterceptor> shared; // outermost first
     private final BreakerConfig breaker; // null: no breaker
+    private final int bulkhead; // 0: none
     private final Predicate<String> idempotent;
     private final RetryConfig retry;
     private final MeterRegistry meterRegistry;
@@ -48,6 +51,7 @@ public final class RpcChannels {
         this.callerApp = b.callerApp;
         this.closeTimeout = b.closeTimeout;
         this.breaker = b.breaker;
+        this.bulkhead = b.bulkhead;
         this.idempotent = b.idempotent;
         this.retry = b.retry;
         this.meterRegistry = b.meterRegistry;
@@ -101,6 +105,9 @@ public final class RpcChannels {
         if (breaker != null) {
             chain.add(new BreakerClientInterceptor(target, () -> new SreBreaker(breaker), meterRegistry));
         }
+        if (bulkhead > 0) {
+            chain.add(new BulkheadClientInterceptor(target, bulkhead, meterRegistry));
+        }
         return chain;
     }
 
@@ -111,6 +118,7 @@ public final class RpcChannels {
         private RpcTimeouts timeouts = RpcTimeouts.defaults();
         private Duration closeTimeout = Duration.ofSeconds(5);
         private BreakerConfig breaker = BreakerConfig.DEFAULT;
+        private int bulkhead = DEFAULT_BULKHEAD;
         private Predicate<String> idempotent = method -> false;
         private RetryConfig retry = RetryConfig.DEFAULT;
 
@@ -160,6 +168,24 @@ public final class RpcChannels {
         /** The circuit breaker's knobs; every client has one with {@link BreakerConfig#DEFAULT} unless set. */
         public Builder breaker(BreakerConfig config) {
             this.breaker = Objects.requireNonNull(config, "breaker");
+            return this;
+        }
+
+        /**
+         * At most {@code maxConcurrent} calls in flight per dependency service on each channel (default
+         * {@value RpcChannels#DEFAULT_BULKHEAD}); one more is refused at once with -503 {@code BULKHEAD_FULL}.
+         */
+        public Builder bulkhead(int maxConcurrent) {
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("bulkhead must be at least 1, got " + maxConcurrent);
+            }
+            this.bulkhead = maxConcurrent;
+            return this;
+        }
+
+        /** No bulkhead. */
+        public Builder noBulkhead() {
+            this.bulkhead = 0;
             return this;
         }
 
