@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * Retries the calls of one client that are safe and worth retrying, within a per-client {@link RetryBudget}, and
  * relays the "don't retry" marker ({@link NoRetryMarker}) of every call made on behalf of a server call.
  *
- * <p>A call is retried only if all hold: it is unary; its full method name is configured idempotent; the attempt
+ * <p>A call is retried only if all hold: it is unary; it is declared so in its proto ({@code option
+ * idempotency_level = NO_SIDE_EFFECTS} or {@code IDEMPOTENT}: grpc marks its descriptor safe or idempotent) or its
+ * full method name is configured idempotent; the attempt
  * failed UNAVAILABLE before any response arrived; the answer does not say "overloaded; don't retry"; fewer than
  * {@link RetryConfig#maxAttempts} attempts were made; the backoff ends before the call's deadline; and the budget
  * has room. Everything else, RESOURCE_EXHAUSTED and timeouts included, is reported as it came.
@@ -67,7 +69,7 @@ final class RetryClientInterceptor implements ClientInterceptor {
         budget.onRequest(); // every call, retried or not: the budget is a share of all traffic to this peer
         Context context = Context.current(); // the caller's: its deadline, cancellation and the server call it serves
         if (config.maxAttempts() > 1 && method.getType() == MethodDescriptor.MethodType.UNARY
-                && idempotent.test(method.getFullMethodName())) {
+                && (method.isSafe() || method.isIdempotent() || idempotent.test(method.getFullMethodName()))) {
             return new RetryingClientCall<>(this, method, callOptions, next, context);
         }
         ServerCallState serving = ServerCallState.KEY.get(context);

@@ -110,6 +110,22 @@ class RpcRetryTest {
     }
 
     @Test
+    void aMethodItsProtoDeclaresWithoutSideEffectsIsRetriedWithoutBeingListed() throws Exception {
+        RpcServer server = serverFailing(1, UNAVAILABLE);
+        io.grpc.Channel channel = fx.track(RpcChannels.builder("retry-test").meterRegistry(meters)
+                .retryConfig(RetryConfig.DEFAULT.withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build()
+                .inProcess(server.inProcessName().orElseThrow()));
+        // what protoc-gen-grpc-java makes of "option idempotency_level = NO_SIDE_EFFECTS"
+        io.grpc.MethodDescriptor<PingRequest, PingReply> safePing = ProbeGrpc.getPingMethod().toBuilder()
+                .setSafe(true).build();
+
+        PingReply answer = io.grpc.stub.ClientCalls.blockingUnaryCall(channel, safePing, io.grpc.CallOptions.DEFAULT,
+                request("x"));
+        assertThat(answer.getText()).isEqualTo("ok after 2");
+        assertThat(pings.get()).isEqualTo(2);
+    }
+
+    @Test
     void aMethodNotConfiguredIdempotentIsNotRetried() throws Exception {
         ProbeGrpc.ProbeBlockingStub stub = stub(serverFailing(1, UNAVAILABLE), channels());
 
