@@ -5,6 +5,7 @@ import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.PlazaError;
 import dev.plaza.kit.limit.Allowance;
 import dev.plaza.kit.limit.BbrLimiter;
+import dev.plaza.kit.limit.Criticality;
 import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.log.AccessLog;
 import dev.plaza.kit.metrics.MetricNames;
@@ -193,7 +194,8 @@ public final class HttpEdge implements AutoCloseable {
                 throw PlazaError.overloaded("SHUTTING_DOWN", "server is shutting down");
             }
             if (limiter != null) {
-                allowance = limiter.allow(); // throws the -503 refusal
+                // a caller may mark its request sheddable (prefetches) or critical (payments): shed lowest first
+                allowance = limiter.allow(Criticality.parse(ctx.header(Criticality.METADATA_KEY))); // throws -503
             }
             if (ctx.contentLength() > config.maxRequestBytes()) {
                 // Refuse before any handler runs, whether or not the handler would have read the body.

@@ -87,4 +87,14 @@ class HttpEdgeLimiterTest {
         assertThat(limiter.dropped()).isZero();
         assertThat(http.get("/echo").send().status()).isEqualTo(503);
     }
+
+    @Test
+    void aSheddableRequestIsShedBeforeADefaultOne() {
+        assertThat(http.get("/echo").send().code()).isZero(); // one pass: maxInFlight 1
+        overload(1); // at the limit, not over it
+
+        assertThat(http.get("/echo").header("x-md-global-criticality", "sheddable").send().status())
+                .as("sheddable: refused from 0.8 x the limit").isEqualTo(503);
+        assertThat(http.get("/echo").send().code()).as("default: still admitted at the limit").isZero();
+    }
 }
