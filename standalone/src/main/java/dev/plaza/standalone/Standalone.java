@@ -249,12 +249,12 @@ public final class Standalone {
 
     /** A channel may name an in-process server that starts later; nothing calls through it before then. */
     private void openChannel() {
-        channel = RpcChannels.builder("plaza-standalone")
+        RpcChannels.Builder b = RpcChannels.builder("plaza-standalone")
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
-                .defaultTimeout(cfg.grpc().defaultTimeout())
-                .build()
-                .inProcess(IN_PROCESS);
+                .defaultTimeout(cfg.grpc().defaultTimeout());
+        cfg.grpc().methodTimeouts().forEach(t -> b.methodTimeout(t.method(), t.timeout()));
+        channel = b.build().inProcess(IN_PROCESS);
     }
 
     private void closeChannel() {
@@ -271,6 +271,7 @@ public final class Standalone {
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());
+        cfg.grpc().methodTimeouts().forEach(t -> b.methodTimeout(t.method(), t.timeout()));
         if (im != null) {
             im.grpcServices().forEach(b::addService);
         }

@@ -19,8 +19,25 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
                                ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
                                LimiterConfig limiter, RateLimit rateLimit, Demo demo) {
 
-    /** @param port 0 keeps gRPC in-process only */
-    public record Grpc(int port, Duration defaultTimeout) {
+    /**
+     * @param port           0 keeps gRPC in-process only
+     * @param defaultTimeout the deadline of a call that has none (its caller's remaining time travels otherwise)
+     * @param methodTimeouts deadlines of particular methods, for both the clients and the server
+     */
+    public record Grpc(int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts) {
+    }
+
+    /** @param method {@code package.Service/Method}, e.g. {@code plaza.comment.v1.Comment/ListRoots} */
+    public record MethodTimeout(String method, Duration timeout) {
+        public MethodTimeout {
+            if (method == null || !method.matches("[A-Za-z0-9_.]+/[A-Za-z0-9_]+")) {
+                throw new IllegalArgumentException("grpc.methodTimeouts[].method must be package.Service/Method, was "
+                        + method);
+            }
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("grpc.methodTimeouts[].timeout must be positive for " + method);
+            }
+        }
     }
 
     /**
