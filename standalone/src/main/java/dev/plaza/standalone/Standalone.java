@@ -25,6 +25,7 @@ import dev.plaza.kit.limit.BbrLimiter;
 import dev.plaza.kit.limit.CpuUsage;
 import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.limit.LimiterMetrics;
+import dev.plaza.kit.rpc.Fallback;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.history.server.HistoryServer;
@@ -48,6 +49,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -254,7 +257,9 @@ public final class Standalone {
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());
         cfg.grpc().methodTimeouts().forEach(t -> b.methodTimeout(t.method(), t.timeout()));
-        channel = b.build().inProcess(IN_PROCESS);
+        Map<String, Fallback> fallbacks = new LinkedHashMap<>();
+        cfg.grpc().fallbacks().forEach(f -> fallbacks.put(f.method(), f.fallback()));
+        channel = b.fallbacks(fallbacks).build().inProcess(IN_PROCESS);
     }
 
     private void closeChannel() {

@@ -9,6 +9,7 @@ import dev.plaza.kit.http.HttpEdgeConfig;
 import dev.plaza.kit.log.LogConfig;
 import dev.plaza.kit.limit.LimiterConfig;
 import dev.plaza.kit.redis.RedisConfig;
+import dev.plaza.kit.rpc.Fallback;
 import dev.plaza.kit.trace.TraceConfig;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +24,18 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
      * @param port           0 keeps gRPC in-process only
      * @param defaultTimeout the deadline of a call that has none (its caller's remaining time travels otherwise)
      * @param methodTimeouts deadlines of particular methods, for both the clients and the server
+     * @param fallbacks      what clients answer for particular methods when their service is down or overloaded
      */
-    public record Grpc(int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts) {
+    public record Grpc(int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts,
+                       List<MethodFallback> fallbacks) {
+    }
+
+    /** @param method {@code package.Service/Method} (unary) */
+    public record MethodFallback(String method, Fallback fallback) {
+        public MethodFallback {
+            new MethodTimeout(method, Duration.ofSeconds(1)); // the same check of the name
+            java.util.Objects.requireNonNull(fallback, "grpc.fallbacks[].fallback is required for " + method);
+        }
     }
 
     /** @param method {@code package.Service/Method}, e.g. {@code plaza.comment.v1.Comment/ListRoots} */

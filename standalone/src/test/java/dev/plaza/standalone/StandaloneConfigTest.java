@@ -32,6 +32,8 @@ class StandaloneConfigTest {
         assertThat(cfg.limiter().cpuThreshold()).isEqualTo(800);
         assertThat(cfg.rateLimit().perIpRate()).isZero();
         assertThat(cfg.grpc().methodTimeouts()).isEmpty();
+        assertThat(cfg.grpc().fallbacks()).containsExactly(new StandaloneConfig.MethodFallback(
+                "plaza.account.v1.Account/GetProfiles", dev.plaza.kit.rpc.Fallback.STALE_OR_EMPTY));
     }
 
     @Test

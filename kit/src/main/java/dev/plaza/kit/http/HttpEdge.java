@@ -9,6 +9,7 @@ import dev.plaza.kit.limit.Criticality;
 import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.log.AccessLog;
 import dev.plaza.kit.metrics.MetricNames;
+import dev.plaza.kit.rpc.Degradations;
 import dev.plaza.kit.rpc.RpcHeaders;
 import dev.plaza.kit.rpc.RpcMetadata;
 import dev.plaza.kit.trace.Propagation;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * resolved or the handler runs; the health and metrics paths are never limited.
  */
 public final class HttpEdge implements AutoCloseable {
+    /** Set on an answer some of whose data came from a fallback (the methods, comma-separated). */
+    public static final String DEGRADED_HEADER = "X-Plaza-Degraded";
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
     /** Smaller answers are sent as they are: compressing them saves less than it costs. */
     static final int GZIP_MIN_BYTES = 1500;
@@ -212,12 +215,17 @@ public final class HttpEdge implements AutoCloseable {
             }
             Request request = new Request(ctx, jsonParams(ctx), caller, requestId);
             // the caller's x-md-global-* headers (traffic colour, criticality) ride on every call the handler makes
-            io.grpc.Context withMetadata = globalMetadata(ctx).context();
+            io.grpc.Context withMetadata = Degradations.track(globalMetadata(ctx).context());
             io.grpc.Context previous = withMetadata.attach();
             Object data;
             try {
                 data = route.handler().handle(request);
             } finally {
+                List<String> degraded = Degradations.current();
+                if (!degraded.isEmpty()) {
+                    // some dependency answered from a fallback: the data may be stale or partly empty
+                    ctx.header(DEGRADED_HEADER, String.join(",", degraded));
+                }
                 withMetadata.detach(previous);
             }
             if (data instanceof Reply r) {

@@ -34,6 +34,11 @@ public final class MetricNames {
      * to the service were in flight already ({@code plaza_bulkhead_rejected_total}).
      */
     public static final String BULKHEAD_REJECTED = "plaza.bulkhead.rejected";
+    /**
+     * Counter, tags {@link #TARGET}, {@link #METHOD} and {@code fallback}: calls answered by a fallback because the
+     * dependency was down or overloaded ({@code plaza_degraded_total}).
+     */
+    public static final String DEGRADED = "plaza.degraded";
     /** Gauge, tags {@link #TARGET} and {@link #SERVICE}: calls in flight through a bulkhead. */
     public static final String BULKHEAD_IN_FLIGHT = "plaza.bulkhead.in.flight";
 

@@ -18,6 +18,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,8 +39,13 @@ import java.util.function.Predicate;
 public final class RpcChannels {
     /** Calls in flight per dependency service and channel unless configured: generous, a guard against pile-ups. */
     public static final int DEFAULT_BULKHEAD = 1000;
+    /** How long, and how many, last good answers a client keeps for {@link Fallback#STALE} answers. */
+    static final Duration STALE_FOR = Duration.ofMinutes(10);
+    static final int MAX_STALE = 10_000;
     private final String callerApp;
-    private final List<ClientInterceptor> shared; // outermost first
+    private final List<ClientInterceptor> outer; // outermost first
+    private final List<ClientInterceptor> shared; // after the fallbacks: they see the real outcome
+    private final Map<String, Fallback> fallbacks;
     private final BreakerConfig breaker; // null: no breaker
     private final int bulkhead; // 0: none
     private final Predicate<String> idempotent;
@@ -55,12 +61,14 @@ public final class RpcChannels {
         this.idempotent = b.idempotent;
         this.retry = b.retry;
         this.meterRegistry = b.meterRegistry;
-        this.shared = List.of(
+        this.outer = List.of(
                 new CallerClientInterceptor(b.callerApp),
                 new MetadataClientInterceptor(),
-                new DeadlineClientInterceptor(b.timeouts),
+                new DeadlineClientInterceptor(b.timeouts));
+        this.shared = List.of(
                 new TracingClientInterceptor(b.openTelemetry),
                 new MetricsClientInterceptor(b.meterRegistry));
+        this.fallbacks = Map.copyOf(b.fallbacks);
     }
 
     public static Builder builder(String callerApp) {
@@ -99,7 +107,12 @@ public final class RpcChannels {
     }
 
     private List<ClientInterceptor> chainFor(String target) {
-        List<ClientInterceptor> chain = new ArrayList<>(shared);
+        List<ClientInterceptor> chain = new ArrayList<>(outer);
+        if (!fallbacks.isEmpty()) {
+            // outside tracing and metrics, so operators see the failure the caller is spared
+            chain.add(new DegradeClientInterceptor(target, fallbacks, STALE_FOR, MAX_STALE, meterRegistry));
+        }
+        chain.addAll(shared);
         chain.add(new RetryClientInterceptor(target, idempotent, retry, new RetryBudget(retry),
                 () -> ThreadLocalRandom.current().nextDouble(), meterRegistry));
         if (breaker != null) {
@@ -119,6 +132,7 @@ public final class RpcChannels {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private BreakerConfig breaker = BreakerConfig.DEFAULT;
         private int bulkhead = DEFAULT_BULKHEAD;
+        private Map<String, Fallback> fallbacks = Map.of();
         private Predicate<String> idempotent = method -> false;
         private RetryConfig retry = RetryConfig.DEFAULT;
 
@@ -180,6 +194,15 @@ public final class RpcChannels {
                 throw new IllegalArgumentException("bulkhead must be at least 1, got " + maxConcurrent);
             }
             this.bulkhead = maxConcurrent;
+            return this;
+        }
+
+        /**
+         * Answers these methods ({@code package.Service/Method}, unary) with a fallback when the dependency is down,
+         * overloaded or throttled, instead of failing; the request is then marked degraded ({@link Degradations}).
+         */
+        public Builder fallbacks(Map<String, Fallback> byMethod) {
+            this.fallbacks = Map.copyOf(byMethod);
             return this;
         }
 
