@@ -1,0 +1,37 @@
+package dev.plaza.bench.overload;
+
+/**
+ * A run mode: which admission control the server applies. Two take a variant, so a second setting can run in the
+ * same experiment next to the default: {@code bbr:600} is BBR with a CPU threshold of 600 per mille instead of 800;
+ * {@code sentinel:load} is Sentinel's system rule with only its load-adaptive (BBR-like) part, without the CPU line.
+ *
+ * @param name         as given on the command line, also the label in tables and the graph
+ * @param kind         none, bbr, sentinel or gradient2
+ * @param cpuThreshold BBR's threshold, per mille (default 800); 0 for the other kinds
+ * @param sentinelCpu  whether Sentinel's highestCpuUsage line is set ({@code sentinel}) or not ({@code sentinel:load})
+ */
+record Mode(String name, String kind, int cpuThreshold, boolean sentinelCpu) {
+    static Mode parse(String s) {
+        String name = s.trim();
+        String[] parts = name.split(":", 2);
+        String kind = parts[0];
+        String variant = parts.length > 1 ? parts[1] : "";
+        return switch (kind) {
+            case "none", "gradient2" -> {
+                if (!variant.isEmpty()) {
+                    throw new IllegalArgumentException("mode " + kind + " has no variants: " + s);
+                }
+                yield new Mode(name, kind, 0, false);
+            }
+            case "bbr" -> new Mode(name, kind, variant.isEmpty() ? 800 : Integer.parseInt(variant), false);
+            case "sentinel" -> {
+                if (!variant.isEmpty() && !variant.equals("load")) {
+                    throw new IllegalArgumentException("sentinel's only variant is sentinel:load, got " + s);
+                }
+                yield new Mode(name, kind, 0, variant.isEmpty());
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + s
+                    + " (none, bbr, bbr:<cpu per mille>, sentinel, sentinel:load, gradient2)");
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package dev.plaza.bench.overload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link OverloadServer} in its own JVM (this JVM's java and class path), so every mode starts cold and equal: no
+ * JIT profile, heap or Sentinel statics left over from the mode before. Its output goes to a log file, which is
+ * also where the bench reads the server's {@code READY} and {@code STATS} lines.
+ */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ServerProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static ServerProcess start(Mode mode, String jdbc, String user, String password, int rounds, Path logDir)
+            throws IOException, InterruptedException {
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve("server-" + mode.name().replace(':', '-') + ".log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
+                "-Dcsp.sentinel.log.dir=" + logDir.resolve("sentinel").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), OverloadServer.class.getName(),
+                "--mode", mode.name(), "--jdbc", jdbc, "--user", user, "--password", password,
+                "--rounds", Integer.toString(rounds)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("server for mode " + mode.name() + " exited with " + p.exitValue()
+                        + "; see " + log);
+            }
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("READY ")) {
+                    return new ServerProcess(p, log, Integer.parseInt(line.substring(6).trim()));
+                }
+            }
+            Thread.sleep(200);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("server for mode " + mode.name() + " not ready in 60 s; see " + log);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The server's latest {@code STATS} line, without the prefix ("" before the first). */
+    String lastStats() throws IOException {
+        String last = "";
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("STATS ")) {
+                last = line.substring(6);
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+}
