@@ -54,7 +54,9 @@ public final class MqTopics {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(timeout.toMillis(), 100));
         Map<String, Object> defaults = new HashMap<>();
         defaults.put(AdminClientConfig.CLIENT_ID_CONFIG, config.clientId() + "-admin");
-        defaults.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        // a third of the whole per request: a request the broker dropped (a disconnect on a busy machine) is sent
+        // again by the admin client within the same overall timeout instead of using it all up
+        defaults.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(timeoutMs / 3, 100));
         defaults.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         Admin admin;
         try {
