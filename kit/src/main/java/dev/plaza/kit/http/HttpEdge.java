@@ -235,6 +235,7 @@ public final class HttpEdge implements AutoCloseable {
         } catch (Exception e) {
             PlazaError err = PlazaError.from(e);
             code = err.code();
+            drainBody(ctx);
             if (err.isClientError()) {
                 log.debug("{} {} -> {} {}", route.method(), route.path(), err.code(), err.getMessage());
             } else {
@@ -397,6 +398,22 @@ public final class HttpEdge implements AutoCloseable {
     private static PlazaError rateLimited(KeyedRateLimiter l) {
         return PlazaError.of(ErrorCode.TOO_FREQUENT, "RATE_LIMITED", "too many requests from this " + l.name()
                 + ": at most " + l.ratePerSecond() + "/s (bursts of " + l.burst() + ")");
+    }
+
+    /**
+     * Reads a refused request's small body that no handler read, so the connection stays reusable: the server
+     * otherwise closes it after the answer, and a client that already sent its next request on it (keep-alive) sees
+     * the connection drop with no answer. A body over the size limit is left alone (the connection then closes).
+     */
+    private void drainBody(Context ctx) {
+        long length = ctx.contentLength();
+        if (length > 0 && length <= config.maxRequestBytes()) {
+            try {
+                ctx.bodyAsBytes(); // read once and kept by Javalin: harmless when the handler read it already
+            } catch (RuntimeException ignored) {
+                // the client went away: nothing to keep alive
+            }
+        }
     }
 
     /** The request's well-formed {@code x-md-global-*} headers; malformed ones are dropped, not fatal. */
