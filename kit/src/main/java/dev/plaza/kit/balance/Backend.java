@@ -1,5 +1,6 @@
 package dev.plaza.kit.balance;
 
+import dev.plaza.kit.errors.ServerFailures;
 import io.grpc.ClientStreamTracer;
 import io.grpc.LoadBalancer.Subchannel;
 import io.grpc.Metadata;

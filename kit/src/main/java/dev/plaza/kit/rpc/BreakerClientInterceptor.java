@@ -4,6 +4,7 @@ import dev.plaza.kit.breaker.SreBreaker;
 import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.GrpcErrors;
 import dev.plaza.kit.errors.PlazaError;
+import dev.plaza.kit.errors.ServerFailures;
 import dev.plaza.kit.metrics.MetricNames;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -83,19 +84,13 @@ final class BreakerClientInterceptor implements ClientInterceptor {
 
     /** What the dependency's answer says about its health. */
     static void record(SreBreaker breaker, Status status, Metadata trailers) {
-        switch (status.getCode()) {
-            case CANCELLED -> {
-                // the caller gave up (or its own caller did): nothing learned about the dependency
-            }
-            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS -> breaker.markFailure();
-            case RESOURCE_EXHAUSTED -> {
-                if (isPerUserLimit(status, trailers)) {
-                    breaker.markSuccess();
-                } else {
-                    breaker.markFailure();
-                }
-            }
-            default -> breaker.markSuccess();
+        if (status.getCode() == Status.Code.CANCELLED) {
+            return; // the caller gave up (or its own caller did): nothing learned about the dependency
+        }
+        if (ServerFailures.isServerFailure(status.getCode()) && !isPerUserLimit(status, trailers)) {
+            breaker.markFailure();
+        } else {
+            breaker.markSuccess();
         }
     }
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
+import dev.plaza.kit.errors.ServerFailures;
 import dev.plaza.kit.metrics.MetricNames;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -22,8 +23,7 @@ import java.util.Map;
 
 /**
  * Answers configured unary methods with a {@link Fallback} when the dependency fails in a way that says it is down or
- * overloaded (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNKNOWN, INTERNAL: also the breaker's and the
- * bulkhead's refusals, which are UNAVAILABLE), instead of failing the caller: the last good answer to the same
+ * overloaded ({@link ServerFailures}: also the breaker's and the bulkhead's refusals, which are UNAVAILABLE), instead of failing the caller: the last good answer to the same
  * request (kept {@code staleFor}, at most {@code maxStale} answers per client), or the reply type's default. The call
  * is recorded in {@link Degradations} so the edge can say the answer is degraded. A business error (NOT_FOUND,
  * INVALID_ARGUMENT, ...) is never hidden.
@@ -77,7 +77,7 @@ final class DegradeClientInterceptor implements ClientInterceptor {
 
                     @Override
                     public void onClose(Status status, Metadata trailers) {
-                        if (!status.isOk() && !answered && isDependencyDown(status)) {
+                        if (!status.isOk() && !answered && ServerFailures.isServerFailure(status.getCode())) {
                             RespT substitute = substitute(method, fallback, key);
                             if (substitute != null) {
                                 context.run(() -> Degradations.record(method.getFullMethodName()));
@@ -94,13 +94,6 @@ final class DegradeClientInterceptor implements ClientInterceptor {
                     }
                 }, headers);
             }
-        };
-    }
-
-    static boolean isDependencyDown(Status status) {
-        return switch (status.getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNKNOWN, INTERNAL -> true;
-            default -> false;
         };
     }
 

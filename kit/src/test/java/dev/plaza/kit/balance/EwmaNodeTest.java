@@ -1,5 +1,6 @@
 package dev.plaza.kit.balance;
 
+import dev.plaza.kit.errors.ServerFailures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -147,6 +148,7 @@ class EwmaNodeTest {
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.INTERNAL)).isTrue();
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.UNKNOWN)).isTrue();
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.RESOURCE_EXHAUSTED)).isTrue();
+        assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.DATA_LOSS)).isTrue();
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.OK)).isFalse();
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.NOT_FOUND)).isFalse();
         assertThat(ServerFailures.isServerFailure(io.grpc.Status.Code.INVALID_ARGUMENT)).isFalse();
