@@ -3,6 +3,7 @@ package dev.plaza.im.pm.service;
 import dev.plaza.im.pm.biz.MessagePage;
 import dev.plaza.im.pm.biz.PmConfig;
 import dev.plaza.im.pm.biz.PmErrors;
+import dev.plaza.im.pm.biz.PmPushBody;
 import dev.plaza.im.pm.biz.PmUsecase;
 import dev.plaza.im.pm.biz.PrivateMessage;
 import dev.plaza.im.pm.biz.SendMessage;
@@ -124,7 +125,7 @@ public final class PmHttpRoutes implements HttpRoutes {
         MessagePage page = pm.fetch(user.mid(), talker, sessionType, begin, end, size);
         List<Map<String, Object>> messages = new ArrayList<>(page.messages().size());
         for (PrivateMessage m : page.messages()) {
-            messages.add(message(m));
+            messages.add(PmPushBody.fields(m));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("messages", messages);
@@ -176,7 +177,7 @@ public final class PmHttpRoutes implements HttpRoutes {
         m.put("ack_ts", s.ackTsMicros());
         m.put("session_ts", s.tsMicros());
         m.put("unread_count", s.unread());
-        m.put("last_msg", s.lastMsg() == null ? null : message(s.lastMsg()));
+        m.put("last_msg", s.lastMsg() == null ? null : PmPushBody.fields(s.lastMsg()));
         m.put("group_type", 0);
         m.put("can_fold", 0);
         m.put("status", 0);
@@ -189,29 +190,6 @@ public final class PmHttpRoutes implements HttpRoutes {
         m.put("system_msg_type", 0);
         m.put("live_status", 0);
         m.put("biz_msg_unread_count", 0);
-        return m;
-    }
-
-    /**
-     * Bilibili's message object (the use case already empties a recalled message's content). {@code timestamp} is in
-     * seconds; {@code msg_key_str} repeats the key for JavaScript, which cannot hold a snowflake as a number.
-     */
-    static Map<String, Object> message(PrivateMessage msg) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sender_uid", msg.senderMid());
-        m.put("receiver_type", PrivateMessage.RECEIVER_USER);
-        m.put("receiver_id", msg.receiverMid());
-        m.put("msg_type", msg.msgType());
-        m.put("content", msg.content());
-        m.put("msg_seqno", msg.seqno());
-        m.put("timestamp", msg.tsMillis() / 1000);
-        m.put("at_uids", null);
-        m.put("msg_key", msg.msgKey());
-        m.put("msg_key_str", Long.toString(msg.msgKey()));
-        m.put("msg_status", msg.status());
-        m.put("notify_code", "");
-        m.put("new_face_version", 0);
-        m.put("msg_source", 0);
         return m;
     }
 }
