@@ -81,7 +81,6 @@ public final class Standalone {
     private AccountServer account;
     private ArchiveServer archive;
     private MqProducer producer;
-    private MqProducer imProducer;
     private CpuUsage cpu;
     private CommentServer comment;
     private CommentJob commentJob;
@@ -111,7 +110,7 @@ public final class Standalone {
                 .add("comment", Lifecycle.of("comment", this::startComment, () -> close(comment)))
                 // stops before the producer: the merger's last flush goes through it
                 .add("history", Lifecycle.of("history", this::startHistory, () -> close(history)))
-                .add("im", Lifecycle.of("im", this::startIm, this::stopIm))
+                .add("im", Lifecycle.of("im", this::startIm, () -> close(im)))
                 .add("rpc-server", Lifecycle.of("rpc-server", this::startRpc, () -> close(rpc)))
                 // after the gRPC server: the comet's auth calls logic through it
                 .add("im-comet", Lifecycle.of("im-comet", () -> ifIm(ImServer::startComet),
@@ -363,26 +362,9 @@ public final class Standalone {
         PmDbConfig pmDb = ic.pm().db();
         ic = ic.withPm(ic.pm().withDb(new PmDbConfig(pmDb.databases().stream().map(this::db).toList(),
                 pmDb.tables())));
-        // pushes and private-message notices are waited on by a user: no linger (the shared producer lingers 5 ms
-        // to batch; under load a busy producer batches anyway)
-        imProducer = MqProducer.create(KafkaConfig.of(kafkaBootstrap(), "plaza-im").with("linger.ms", "0"), meters,
-                tracing.openTelemetry());
-        try {
-            im = ImServer.create(ic, redis, imProducer, kafkaBootstrap(), channel, words, meters,
-                    tracing.openTelemetry(), clock);
-        } catch (RuntimeException e) {
-            imProducer.close();
-            throw e;
-        }
+        im = ImServer.create(ic, redis, producer, kafkaBootstrap(), channel, words, meters,
+                tracing.openTelemetry(), clock);
         im.startLogic();
-    }
-
-    private void stopIm() throws Exception {
-        try {
-            close(im);
-        } finally {
-            close(imProducer);
-        }
     }
 
     private void ifIm(java.util.function.Consumer<ImServer> step) {
