@@ -40,11 +40,6 @@ public final class PlazaBalancing {
         }
     }
 
-    /** {@link #configure(ManagedChannelBuilder, String, MeterRegistry, P2cConfig)} with the default knobs. */
-    public static void configure(ManagedChannelBuilder<?> builder, String target, MeterRegistry meterRegistry) {
-        configure(builder, target, meterRegistry, P2cConfig.DEFAULT);
-    }
-
     /**
      * Makes {@code builder}'s channel balance with {@value P2cLoadBalancerProvider#POLICY_NAME} (registering it
      * first) and, with a meter registry, count {@code plaza.balancer.picks{target,address}}.

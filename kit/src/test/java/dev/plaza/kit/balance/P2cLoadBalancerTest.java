@@ -237,7 +237,7 @@ class P2cLoadBalancerTest {
 
         @Override
         public ManagedChannel createOobChannel(EquivalentAddressGroup group, String authority) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("the balancer never opens out-of-band channels");
         }
     }
 }

@@ -47,22 +47,4 @@ public record ConversationId(long lo, long hi) {
     public String key() {
         return lo + "_" + hi;
     }
-
-    /** Parses {@link #key()}; null for anything else. */
-    public static ConversationId parse(String key) {
-        if (key == null) {
-            return null;
-        }
-        int u = key.indexOf('_');
-        if (u <= 0) {
-            return null;
-        }
-        try {
-            long lo = Long.parseLong(key, 0, u, 10);
-            long hi = Long.parseLong(key, u + 1, key.length(), 10);
-            return lo > 0 && lo < hi ? new ConversationId(lo, hi) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 }

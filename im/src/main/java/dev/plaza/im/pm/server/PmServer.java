@@ -103,10 +103,6 @@ public final class PmServer implements AutoCloseable {
         }
     }
 
-    public PmJob job() {
-        return job;
-    }
-
     public boolean isHealthy() {
         return shards.isHealthy();
     }
