@@ -18,15 +18,17 @@ import java.util.List;
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
                                RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
                                ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
-                               LimiterConfig limiter, RateLimit rateLimit, Demo demo) {
+                               LimiterConfig limiter, RateLimit rateLimit, Discovery discovery, Demo demo) {
 
     /**
-     * @param port           0 keeps gRPC in-process only
+     * @param host           the address a role process ({@code ./plaza run}) serves gRPC on
+     * @param port           {@code ./plaza up}: 0 keeps gRPC in-process only; {@code ./plaza run}: 0 takes any free
+     *                       port (it is registered in ZooKeeper, so callers need not know it)
      * @param defaultTimeout the deadline of a call that has none (its caller's remaining time travels otherwise)
      * @param methodTimeouts deadlines of particular methods, for both the clients and the server
      * @param fallbacks      what clients answer for particular methods when their service is down or overloaded
      */
-    public record Grpc(int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts,
+    public record Grpc(String host, int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts,
                        List<MethodFallback> fallbacks) {
     }
 
@@ -76,6 +78,35 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
         public RateLimit {
             if (perIpRate < 0 || perUserRate < 0 || perIpBurst < 1 || perUserBurst < 1 || maxKeys < 1) {
                 throw new IllegalArgumentException("rateLimit rates must be >= 0 (0: off), bursts and maxKeys >= 1");
+            }
+        }
+    }
+
+    /**
+     * How role processes ({@code ./plaza run <role>}) find each other; unused by {@code ./plaza up}.
+     *
+     * @param zookeeper      Curator connect string ({@code host:port,...})
+     * @param host           the address other processes reach this one at (registered with its gRPC port)
+     * @param zone           where it runs; callers prefer instances of their own zone
+     * @param color          its traffic colour, "" for none: a coloured instance gets only that colour's traffic
+     * @param weight         its share of traffic relative to the default 100 (1 to 1000)
+     * @param timeout        for connecting to ZooKeeper, registering, leasing worker ids
+     * @param sessionTimeout how long after a crash its instances stay listed
+     * @param leaveDelay     how long a stopping process waits between leaving the registry and draining its
+     *                       server, so callers see it gone before it refuses calls
+     */
+    public record Discovery(String zookeeper, String host, String zone, String color, int weight, Duration timeout,
+                            Duration sessionTimeout, Duration leaveDelay) {
+        public Discovery {
+            if (weight < 1 || weight > 1000) {
+                throw new IllegalArgumentException("discovery.weight must be 1 to 1000, was " + weight);
+            }
+            if (timeout == null || timeout.isNegative() || timeout.isZero() || sessionTimeout == null
+                    || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+                throw new IllegalArgumentException("discovery.timeout and discovery.sessionTimeout must be positive");
+            }
+            if (leaveDelay == null || leaveDelay.isNegative()) {
+                throw new IllegalArgumentException("discovery.leaveDelay must not be negative");
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.plaza.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.plaza.engines.Endpoints;
 import dev.plaza.kit.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,5 +55,35 @@ class StandaloneConfigTest {
                     - method: ListRoots
                       timeout: 1s
                 """)).hasMessageContaining("package.Service/Method");
+    }
+
+    @Test
+    void theEnginesFileWrittenForRoleProcessesPointsEverySystemAtTheEngines() throws Exception {
+        StandaloneConfig defaults = load("{}");
+        Endpoints e = new Endpoints("127.0.0.1", 3307, "root", "", "127.0.0.1", 6380, "127.0.0.1:9093",
+                "127.0.0.1:2182", "http://127.0.0.1:9201");
+        StandaloneConfig cfg = load(new YAMLMapper().writeValueAsString(EnginesHost.settings(defaults, e)));
+        assertThat(cfg.engines().embedded()).isFalse();
+        assertThat(cfg.redis().uri()).isEqualTo("redis://127.0.0.1:6380");
+        assertThat(cfg.kafka().bootstrap()).isEqualTo("127.0.0.1:9093");
+        assertThat(cfg.discovery().zookeeper()).isEqualTo("127.0.0.1:2182");
+        assertThat(cfg.opensearch().url()).isEqualTo("http://127.0.0.1:9201");
+        assertThat(cfg.account().db().jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/plaza_account");
+        assertThat(cfg.comment().db().databases()).singleElement()
+                .satisfies(d -> assertThat(d.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/plaza_comment"));
+        assertThat(cfg.im().pm().db().databases().get(0).connectionTimeout())
+                .isEqualTo(defaults.im().pm().db().databases().get(0).connectionTimeout());
+        assertThat(cfg.comment().db().subjectTables()).as("what the file does not name stays")
+                .isEqualTo(defaults.comment().db().subjectTables());
+    }
+
+    @Test
+    void discoveryKeysAreCheckedAndRolesParse() throws Exception {
+        assertThat(load("{}").discovery().leaveDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> load("{}", "discovery.weight=0")).hasMessageContaining("discovery.weight");
+        assertThat(Role.parse("comment-job")).isEqualTo(Role.COMMENT_JOB);
+        assertThat(Role.COMMENT_ADMIN.cliName()).isEqualTo("comment-admin");
+        assertThatThrownBy(() -> Role.parse("comments")).hasMessageContaining("unknown role 'comments'")
+                .hasMessageContaining("im-comet");
     }
 }

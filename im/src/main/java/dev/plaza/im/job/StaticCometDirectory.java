@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fixed set of comets, each behind a channel the caller owns (standalone: the one comet in process). Discovery
- * (ZooKeeper) will replace it in the distributed mode.
+ * A fixed set of comets, each behind a channel the caller owns (standalone: the one comet in process). Role
+ * processes find theirs in ZooKeeper instead ({@link DiscoveredCometDirectory}).
  */
 public final class StaticCometDirectory implements CometDirectory {
     private final Map<String, CometGrpc.CometBlockingStub> stubs;

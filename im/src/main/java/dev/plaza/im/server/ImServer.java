@@ -7,7 +7,7 @@ import dev.plaza.im.comet.Comet;
 import dev.plaza.im.comet.rpc.CometGrpcService;
 import dev.plaza.im.comet.rpc.LogicCometListener;
 import dev.plaza.im.job.ImJob;
-import dev.plaza.im.job.StaticCometDirectory;
+import dev.plaza.im.job.CometDirectory;
 import dev.plaza.im.live.biz.DanmakuUsecase;
 import dev.plaza.im.live.biz.LiveConfig;
 import dev.plaza.im.live.data.AccountUserNames;
@@ -22,9 +22,9 @@ import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
+import dev.plaza.kit.rpc.ServiceChannels;
 import dev.plaza.kit.text.SensitiveFilter;
 import io.grpc.BindableService;
-import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -33,9 +33,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * Wires the three messaging roles for one process: logic (routing and pushes), one comet talking to logic over
- * gRPC, and the job delivering pushes to that comet over gRPC. In separate processes each role is wired the same
- * way with remote channels; here the host serves the gRPC services in process. Start order: {@link #startLogic}
+ * Wires the three messaging roles: logic (routing and pushes), a comet talking to logic over gRPC, and the job
+ * delivering pushes to the comets over gRPC. The host starts the roles it runs: all three in the all-in-one process
+ * (its gRPC server in process, one comet), or one of them in a role process (channels through discovery, the
+ * comets found in ZooKeeper). Start order: {@link #startLogic}
  * before the host's gRPC server serves {@link #grpcServices()}, then {@link #startComet} and {@link #startJob};
  * {@link #close()} stops them in reverse.
  */
@@ -43,7 +44,7 @@ public final class ImServer implements AutoCloseable {
     private final ImConfig cfg;
     private final LogicServer logic;
     private final Comet comet;
-    private final Channel channel;
+    private final CometDirectory comets;
     private final KafkaConfig jobKafka;
     private final MeterRegistry meters;
     private final OpenTelemetry otel;
@@ -51,12 +52,12 @@ public final class ImServer implements AutoCloseable {
     private final PmServer pm;
     private ImJob job;
 
-    private ImServer(ImConfig cfg, LogicServer logic, Comet comet, Channel channel, KafkaConfig jobKafka,
+    private ImServer(ImConfig cfg, LogicServer logic, Comet comet, CometDirectory comets, KafkaConfig jobKafka,
                      MeterRegistry meters, OpenTelemetry otel, DanmakuUsecase danmaku, PmServer pm) {
         this.cfg = cfg;
         this.logic = logic;
         this.comet = comet;
-        this.channel = channel;
+        this.comets = comets;
         this.jobKafka = jobKafka;
         this.meters = meters;
         this.otel = otel;
@@ -65,36 +66,39 @@ public final class ImServer implements AutoCloseable {
     }
 
     /**
-     * @param channel   a channel to the host's gRPC server (in process), which serves {@link #grpcServices()} and the
-     *                  account and archive services
+     * @param channels  where account, archive and logic are reached (in process, or through discovery)
+     * @param comets    where the job finds the comets (this process's own, or those registered in discovery)
      * @param sensitive the words danmaku may not contain (the comment system's list)
      */
     public static ImServer create(ImConfig cfg, Redis redis, MqProducer producer, String kafkaBootstrap,
-                                  Channel channel, SensitiveFilter sensitive, MeterRegistry meters,
-                                  OpenTelemetry otel, Clock clock) {
+                                  ServiceChannels channels, CometDirectory comets, SensitiveFilter sensitive,
+                                  MeterRegistry meters, OpenTelemetry otel, Clock clock) {
+        AccountGrpc.AccountBlockingStub account = AccountGrpc.newBlockingStub(
+                channels.forService(AccountGrpc.SERVICE_NAME));
         LogicServer logic = LogicServer.create(cfg.logic(), redis, producer, KafkaConfig.of(kafkaBootstrap,
-                "plaza-im-logic"), AccountGrpc.newBlockingStub(channel), meters, otel, clock);
-        Comet comet = new Comet(cfg.comet(), new LogicCometListener(LogicGrpc.newBlockingStub(channel),
-                cfg.server()), meters);
+                "plaza-im-logic"), account, meters, otel, clock);
+        Comet comet = new Comet(cfg.comet(), new LogicCometListener(LogicGrpc.newBlockingStub(
+                channels.forService(LogicGrpc.SERVICE_NAME)), cfg.server()), meters);
         Duration rpcTimeout = cfg.logic().accountTimeout();
         LiveConfig live = cfg.live();
         DanmakuUsecase danmaku = new DanmakuUsecase(live, sensitive,
-                new ArchiveRoomDirectory(ArchiveGrpc.newBlockingStub(channel), rpcTimeout),
+                new ArchiveRoomDirectory(ArchiveGrpc.newBlockingStub(channels.forService(ArchiveGrpc.SERVICE_NAME)),
+                        rpcTimeout),
                 new RedisDanmakuRateLimiter(redis, live.perRoomBurst(), live.perRoomWindow()),
                 new PushRoomPublisher(logic.pushes()),
                 new RedisDanmakuHistory(redis, live.historySize(), live.historyTtl()),
-                new AccountUserNames(AccountGrpc.newBlockingStub(channel), rpcTimeout), clock);
+                new AccountUserNames(account, rpcTimeout), clock);
         PmServer pm = null;
         if (cfg.pm().enabled()) {
             try {
-                pm = PmServer.create(cfg.pm(), redis, producer, kafkaBootstrap, logic.pushes(),
-                        AccountGrpc.newBlockingStub(channel), rpcTimeout, meters, otel, clock);
+                pm = PmServer.create(cfg.pm(), redis, producer, kafkaBootstrap, logic.pushes(), account, rpcTimeout,
+                        meters, otel, clock);
             } catch (RuntimeException e) {
                 logic.close();
                 throw e;
             }
         }
-        return new ImServer(cfg, logic, comet, channel, KafkaConfig.of(kafkaBootstrap, "plaza-im-job"), meters,
+        return new ImServer(cfg, logic, comet, comets, KafkaConfig.of(kafkaBootstrap, "plaza-im-job"), meters,
                 otel, danmaku, pm);
     }
 
@@ -116,7 +120,17 @@ public final class ImServer implements AutoCloseable {
 
     /** Logic's and the comet's gRPC services, for the host's server. */
     public List<BindableService> grpcServices() {
-        return List.of(logic.grpcService(), new CometGrpcService(comet));
+        return List.of(logicGrpcService(), cometGrpcService());
+    }
+
+    /** Logic's gRPC service (comets' connect and heartbeat, pushes), for a host running logic. */
+    public BindableService logicGrpcService() {
+        return logic.grpcService();
+    }
+
+    /** The comet's gRPC service (the job's deliveries), for a host running the comet. */
+    public BindableService cometGrpcService() {
+        return new CometGrpcService(comet);
     }
 
     /** Starts logic's HTTP push API (the topic exists from {@link #create}). */
@@ -135,7 +149,7 @@ public final class ImServer implements AutoCloseable {
      */
     public void startJob() {
         if (cfg.jobEnabled() && job == null) {
-            job = new ImJob(StaticCometDirectory.of(cfg.server(), channel), jobKafka, cfg.job(), meters, otel);
+            job = new ImJob(comets, jobKafka, cfg.job(), meters, otel);
             job.start();
         }
         if (pm != null) {

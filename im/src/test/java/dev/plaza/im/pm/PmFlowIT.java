@@ -18,6 +18,7 @@ import dev.plaza.engines.RequiresEngines;
 import dev.plaza.im.comet.CometConfig;
 import dev.plaza.im.comet.TcpClient;
 import dev.plaza.im.job.ImJob;
+import dev.plaza.im.job.StaticCometDirectory;
 import dev.plaza.im.live.biz.LiveConfig;
 import dev.plaza.im.logic.server.LogicConfig;
 import dev.plaza.im.pm.biz.ConversationId;
@@ -47,6 +48,7 @@ import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
 import dev.plaza.kit.rpc.RpcChannels;
+import dev.plaza.kit.rpc.ServiceChannels;
 import dev.plaza.kit.rpc.RpcClient;
 import dev.plaza.kit.rpc.RpcServer;
 import dev.plaza.kit.text.SensitiveFilter;
@@ -137,7 +139,8 @@ class PmFlowIT {
                 LiveConfig.defaults(), pmSettings);
         String name = "pm-flow-" + run;
         channel = RpcChannels.builder("pm-flow-it").build().inProcess(name);
-        im = ImServer.create(cfg, redis, producer, endpoints.kafkaBootstrap(), channel,
+        im = ImServer.create(cfg, redis, producer, endpoints.kafkaBootstrap(), ServiceChannels.single(channel),
+                StaticCometDirectory.of(cfg.server(), channel),
                 new SensitiveFilter(List.of(), SensitiveFilter.Mode.REJECT), meters, OpenTelemetry.noop(),
                 Clock.systemUTC());
         RpcServer.Builder b = RpcServer.builder(name).inProcess(name).addService(new FakeAccount());

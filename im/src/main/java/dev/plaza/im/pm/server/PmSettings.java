@@ -34,4 +34,9 @@ public record PmSettings(boolean enabled, PmConfig rules, long workerId, String 
     public PmSettings withDb(PmDbConfig other) {
         return new PmSettings(enabled, rules, workerId, topic, other, jobEnabled, job);
     }
+
+    /** With a worker id leased at start (role processes), instead of the configured one. */
+    public PmSettings withWorkerId(long id) {
+        return new PmSettings(enabled, rules, id, topic, db, jobEnabled, job);
+    }
 }

@@ -1,0 +1,231 @@
+package dev.plaza.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.plaza.api.account.v1.AccountGrpc;
+import dev.plaza.api.account.v1.GetProfilesRequest;
+import dev.plaza.engines.EngineKind;
+import dev.plaza.engines.Engines;
+import dev.plaza.kit.config.ConfigLoader;
+import dev.plaza.kit.discovery.DiscoveryNameResolverProvider;
+import dev.plaza.kit.discovery.ServiceRegistry;
+import dev.plaza.kit.discovery.ServiceWatcher;
+import dev.plaza.kit.http.HttpTestClient;
+import dev.plaza.kit.http.HttpTestClient.Answer;
+import dev.plaza.kit.rpc.RpcChannels;
+import dev.plaza.kit.rpc.RpcClient;
+import dev.plaza.kit.rpc.RpcMetadata;
+import io.grpc.NameResolverRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distributed mode as {@code ./plaza run <role>} runs it: each role in its own JVM from the packaged launcher,
+ * real engines, discovery through ZooKeeper. A comment posted through the comment process reaches the account and
+ * archive processes and the comment job; two account instances share the calls; killing one (SIGKILL, so its
+ * znode stays until the session expires) under load fails at most the calls it had in flight; an instance started
+ * with a colour gets exactly the calls of that colour.
+ */
+class DistributedIT {
+    private static final Duration UP = Duration.ofMinutes(3);
+    private static final String GET_PROFILES = "plaza.account.v1.Account/GetProfiles";
+    private static final int LOAD_THREADS = 4;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            try {
+                closing.get(i).close();
+            } catch (Exception e) {
+                System.err.println("closing: " + e);
+            }
+        }
+    }
+
+    private static List<String> sets(String... extra) {
+        List<String> s = new ArrayList<>(List.of("http.port=0", "grpc.port=0", "account.bcryptCost=4",
+                "comment.db.subjectTables=4", "comment.db.indexTables=8", "comment.db.contentTables=8",
+                "comment.db.actionTables=8", "log.level=WARN", "discovery.sessionTimeout=30s",
+                // about failover, not overload: with the machine busy (builds, the other JVMs here) the limiter
+                // would rightly shed some of the load threads' calls, which this test must not count as lost
+                "limiter.enabled=false"));
+        s.addAll(List.of(extra));
+        return s;
+    }
+
+    private RoleProcess start(String name, String role, Path config, String... extra) throws Exception {
+        RoleProcess p = RoleProcess.start(name, role, config, dir, sets(extra));
+        closing.add(p);
+        return p;
+    }
+
+    @Test
+    void rolesFindEachOtherAndSurviveAnInstanceKilledUnderLoad() throws Exception {
+        Engines engines = Engines.start(dir.resolve("engines"),
+                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA, EngineKind.ZOOKEEPER));
+        closing.add(engines);
+        StandaloneConfig defaults = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), List.of())
+                .bind(StandaloneConfig.class);
+        Path config = dir.resolve("engines.yaml");
+        Files.writeString(config, new YAMLMapper().writeValueAsString(
+                EnginesHost.settings(defaults, engines.endpoints())));
+
+        RoleProcess account1 = start("account-1", "account", config);
+        RoleProcess account2 = start("account-2", "account", config);
+        RoleProcess archive = start("archive", "archive", config);
+        RoleProcess comment = start("comment", "comment", config);
+        RoleProcess commentJob = start("comment-job", "comment-job", config);
+        for (RoleProcess p : List.of(account1, account2, archive, comment, commentJob)) {
+            p.awaitUp(UP);
+        }
+
+        // the product across processes: log in (account), add a video (archive, which asks account who is calling),
+        // comment on it (comment: account and archive through discovery), read it back once the job applied it
+        HttpTestClient accounts = HttpTestClient.local(account1.httpPort());
+        assertThat(accounts.post("/x/passport/register").param("username", "neo")
+                .param("password", "followtherabbit1").send().code()).isZero();
+        Answer login = accounts.post("/x/passport/login").param("username", "neo")
+                .param("password", "followtherabbit1").send();
+        String token = login.data().path("token").asText();
+        long mid = accounts.get("/x/web-interface/nav").bearer(token).send().data().path("mid").asLong();
+        Answer video = HttpTestClient.local(archive.httpPort()).post("/x/archive/add").bearer(token)
+                .param("title", "distributed").param("duration", 60).param("media_url", "https://example.com/v.mp4")
+                .send();
+        assertThat(video.code()).as(video.toString()).isZero();
+        long aid = video.data().path("aid").asLong();
+        HttpTestClient comments = HttpTestClient.local(comment.httpPort());
+        Answer posted = comments.post("/x/v2/reply/add").bearer(token).param("type", 1).param("oid", aid)
+                .param("message", "from another process").send();
+        assertThat(posted.code()).as(posted.toString()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Answer page = comments.get("/x/v2/reply").param("type", 1).param("oid", aid).param("sort", 0).send();
+            assertThat(page.data().path("replies").path(0).path("content").path("message").asText())
+                    .isEqualTo("from another process");
+            assertThat(page.data().path("replies").path(0).path("member").path("uname").asText()).isEqualTo("neo");
+        });
+
+        // a client of our own over discovery, as any role's
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(engines.endpoints().zookeeperConnect(),
+                new ExponentialBackoffRetry(200, 5));
+        zk.start();
+        closing.add(zk);
+        DiscoveryNameResolverProvider discovery = new DiscoveryNameResolverProvider(zk, ServiceRegistry.ROOT,
+                ServiceWatcher.Protection.defaults(), null);
+        NameResolverRegistry.getDefaultRegistry().register(discovery);
+        closing.add(() -> NameResolverRegistry.getDefaultRegistry().deregister(discovery));
+        closing.add(discovery);
+        RpcClient channel = RpcChannels.builder("distributed-it").build()
+                .forTarget(DiscoveryNameResolverProvider.target(AccountGrpc.SERVICE_NAME));
+        closing.add(channel);
+        AccountGrpc.AccountBlockingStub stub = AccountGrpc.newBlockingStub(channel);
+        GetProfilesRequest request = GetProfilesRequest.newBuilder().addMids(mid).build();
+
+        // both instances take calls
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 20; i++) {
+                stub.getProfiles(request);
+            }
+            assertThat(okCalls(account1, GET_PROFILES)).isPositive();
+            assertThat(okCalls(account2, GET_PROFILES)).isPositive();
+        });
+
+        // load from a few threads; SIGKILL one instance in the middle
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong okAfterKill = new AtomicLong();
+        AtomicBoolean killed = new AtomicBoolean();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(LOAD_THREADS);
+        for (int t = 0; t < LOAD_THREADS; t++) {
+            Thread.ofPlatform().start(() -> {
+                try {
+                    while (running.get()) {
+                        try {
+                            stub.getProfiles(request);
+                            ok.incrementAndGet();
+                            if (killed.get()) {
+                                okAfterKill.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        Thread.sleep(3_000);
+        long before = ok.get();
+        account2.kill();
+        killed.set(true);
+        Thread.sleep(6_000);
+        running.set(false);
+        done.await();
+        System.out.printf("DistributedIT: %d calls before the kill, %d after, %d failed (%s)%n", before,
+                okAfterKill.get(), failures.size(), failures.stream().map(Throwable::getMessage).distinct().toList());
+        assertThat(before).as("calls before the kill").isGreaterThan(100);
+        assertThat(okAfterKill.get()).as("calls answered by the survivor after the kill").isGreaterThan(100);
+        assertThat(failures).as("only calls in flight on the killed instance may fail (%d threads)", LOAD_THREADS)
+                .hasSizeLessThanOrEqualTo(LOAD_THREADS);
+
+        // a coloured instance: only calls of its colour reach it, and all of those do
+        RoleProcess blue = start("account-blue", "account", config, "discovery.color=blue");
+        blue.awaitUp(UP);
+        RpcMetadata blueCalls = RpcMetadata.EMPTY.with("x-md-global-color", "blue");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            blueCalls.context().run(() -> stub.getProfiles(request));
+            assertThat(okCalls(blue, GET_PROFILES)).isPositive();
+        });
+        long blueBefore = okCalls(blue, GET_PROFILES);
+        long plainBefore = okCalls(account1, GET_PROFILES);
+        for (int i = 0; i < 100; i++) {
+            stub.getProfiles(request);
+            blueCalls.context().run(() -> stub.getProfiles(request));
+        }
+        assertThat(okCalls(blue, GET_PROFILES) - blueBefore).as("blue calls on the blue instance").isEqualTo(100);
+        assertThat(okCalls(account1, GET_PROFILES) - plainBefore).as("plain calls on the plain instance")
+                .isEqualTo(100);
+    }
+
+    /** Calls of {@code method} the process answered OK, from its Prometheus scrape. */
+    private static long okCalls(RoleProcess p, String method) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + p.httpPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long sum = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("grpc_server_requests_seconds_count{") && line.contains("method=\"" + method + "\"")
+                    && line.contains("code=\"OK\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+}
