@@ -15,15 +15,25 @@ public final class Backend {
     private final Subchannel subchannel;
     private final EwmaNode node;
     private final String address;
+    private final SubsetSizes subsetSizes;
     private final ClientStreamTracer.Factory tracerFactory;
 
     /**
      * @param address the label of {@code plaza.balancer.picks}: {@code host:port}
      */
     public Backend(Subchannel subchannel, EwmaNode node, String address) {
+        this(subchannel, node, address, null);
+    }
+
+    /**
+     * @param subsetSizes its balancer's sizes, which {@link PickMetrics} reports once it sees a call here; null for a
+     *                    backend outside a balancer
+     */
+    Backend(Subchannel subchannel, EwmaNode node, String address, SubsetSizes subsetSizes) {
         this.subchannel = Objects.requireNonNull(subchannel, "subchannel");
         this.node = Objects.requireNonNull(node, "node");
         this.address = Objects.requireNonNull(address, "address");
+        this.subsetSizes = subsetSizes;
         this.tracerFactory = new TracerFactory();
     }
 
@@ -56,7 +66,7 @@ public final class Backend {
             // again, and only the pick that became a stream reached this backend (the same holds for in-flight)
             PickMetrics metrics = info.getCallOptions().getOption(PickMetrics.CALL_OPTION);
             if (metrics != null) {
-                metrics.recordPick(address);
+                metrics.recordPick(address, subsetSizes);
             }
             return new CallTracer(node.start());
         }

@@ -7,17 +7,23 @@ import java.util.function.LongSupplier;
 
 /**
  * What one client knows about one backend, as in Kratos' {@code selector/node/ewma}: a latency EWMA, a success-rate
- * EWMA, the calls in flight and how old the oldest of them is. {@link #load} turns that into one number, lower is
+ * EWMA, the calls in flight and a latency predicted from them. {@link #load} turns that into one number, lower is
  * better:
  *
- * <pre>load = sqrt(max(latency EWMA, age of the oldest call in flight) + 5 ms) * (in flight + 1)</pre>
+ * <pre>
+ * load    = sqrt(max(latency EWMA, predict) + 5 ms) * (in flight + 1)
+ * predict = mean age of the calls in flight older than the latency EWMA, if there are more than (in flight / 2 + 1)
+ *           of them; else 0. Recomputed at most once per (latency EWMA / 5, clamped to 5..200 ms).
+ * </pre>
  *
  * <ul>
  *   <li>The EWMA decays with time, not with the number of samples: {@code w = exp(-td / tau)} where {@code td} is the
  *       time since the previous completion. A busy and a quiet backend forget at the same pace (tau = 600 ms: a
  *       sample 600 ms old weighs 37%), and the first sample after a long silence replaces the old value.</li>
- *   <li>The oldest call's age is the prediction: a backend that stopped answering has no completions to pull its
- *       EWMA up, but its oldest call keeps ageing, so its load rises without waiting for a timeout.</li>
+ *   <li>The prediction covers a backend that stopped answering: it has no completions to pull its EWMA up, but its
+ *       calls keep ageing. Only a majority of overdue calls counts, so one slow straggler (a big query, a long
+ *       stream) among many quick calls does not make a healthy backend look slow; when most calls are stuck, their
+ *       mean age is what the next call can expect.</li>
  *   <li>The square root keeps latency from dominating in-flight counts (a 4x slower backend weighs 2x), and the
  *       5 ms floor makes sub-millisecond noise irrelevant: near-equal backends are told apart by what they have in
  *       flight, which is what spreads load.</li>
@@ -27,8 +33,9 @@ import java.util.function.LongSupplier;
  *       {@link P2cPicker}) until its first call completes, not a stampede.</li>
  * </ul>
  *
- * <p>Thread-safe. Calls start and finish under a small lock (the in-flight list must stay ordered by start time to
- * know the oldest); {@link #load} reads volatile fields only, so picking never waits.
+ * <p>Thread-safe. Calls start and finish under a small lock (the in-flight list); {@link #load} reads volatile fields
+ * only, except that one caller per predict interval (the winner of a compare-and-set on the prediction's timestamp)
+ * takes the lock to walk the in-flight list. Picking therefore never waits, bar that one walk.
  */
 public final class EwmaNode {
     /** Kratos' tau: a sample's weight falls to 1/e after 600 ms, to half after 416 ms (tau * ln 2). */
@@ -37,6 +44,12 @@ public final class EwmaNode {
     public static final Duration PENALTY = Duration.ofSeconds(10);
     /** Added under the square root so sub-millisecond differences between healthy backends do not matter. */
     static final double LATENCY_FLOOR_MILLIS = 5.0;
+    /**
+     * Bounds of the predict interval (latency EWMA / 5): often enough that a stall shows within a fraction of the
+     * normal latency, never so often that a fast backend's list is walked on every pick, never more than 200 ms late.
+     */
+    static final long MIN_PREDICT_INTERVAL_NANOS = Duration.ofMillis(5).toNanos();
+    static final long MAX_PREDICT_INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
 
     private static final long NEVER = Long.MIN_VALUE;
     private static final double NANOS_PER_MILLI = 1_000_000.0;
@@ -45,17 +58,21 @@ public final class EwmaNode {
     private final double decayNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong lastPick = new AtomicLong(NEVER);
+    // when the prediction was last computed; the compare-and-set on it elects the one caller that recomputes
+    private final AtomicLong predictedAt = new AtomicLong(NEVER);
 
-    // guarded by lock: the in-flight calls, oldest first, and when a call last completed
+    // guarded by lock: the in-flight calls, roughly in start order, and when a call last completed
     private Call oldest;
     private Call newest;
     private long lastCompletion = NEVER;
 
     // written under lock, read by pickers without it
     private volatile int inFlight;
-    private volatile long oldestStart = NEVER;
     private volatile double latencyNanos = PENALTY.toNanos();
     private volatile double success = 1.0;
+
+    // written by the caller that won predictedAt, read by everyone else until the next interval
+    private volatile long predictedNanos;
 
     // from the resolver's attributes; replaced when the backend is re-resolved with another weight
     private volatile int weight;
@@ -81,7 +98,6 @@ public final class EwmaNode {
         try {
             if (newest == null) {
                 oldest = call;
-                oldestStart = call.start;
             } else {
                 newest.next = call;
                 call.prev = newest;
@@ -124,7 +140,6 @@ public final class EwmaNode {
     private void unlink(Call call) {
         if (call.prev == null) {
             oldest = call.next;
-            oldestStart = oldest == null ? NEVER : oldest.start;
         } else {
             call.prev.next = call.next;
         }
@@ -146,11 +161,50 @@ public final class EwmaNode {
     public double load(long nowNanos) {
         double lag = latencyNanos;
         int calls = inFlight;
-        long start = oldestStart;
-        if (start != NEVER) {
-            lag = Math.max(lag, nowNanos - start);
+        double predict = predict(nowNanos, lag);
+        return Math.sqrt(Math.max(lag, predict) / NANOS_PER_MILLI + LATENCY_FLOOR_MILLIS) * (calls + 1);
+    }
+
+    /**
+     * The prediction, recomputed if the last one is older than the predict interval. Between recomputations every
+     * caller reads the last value: the walk is O(in flight) and pickers call this twice per call.
+     */
+    private double predict(long nowNanos, double lag) {
+        long last = predictedAt.get();
+        boolean due = last == NEVER || nowNanos - last > predictInterval(lag);
+        if (due && predictedAt.compareAndSet(last, nowNanos)) {
+            long predicted = overdueMeanAge(nowNanos, lag);
+            predictedNanos = predicted;
+            return predicted;
         }
-        return Math.sqrt(lag / NANOS_PER_MILLI + LATENCY_FLOOR_MILLIS) * (calls + 1);
+        return predictedNanos;
+    }
+
+    /** Latency EWMA / 5, within 5..200 ms: a fast backend is re-predicted soon after it stalls, a slow one less often. */
+    static long predictInterval(double latencyNanos) {
+        long fifth = (long) (latencyNanos / 5);
+        return Math.clamp(fifth, MIN_PREDICT_INTERVAL_NANOS, MAX_PREDICT_INTERVAL_NANOS);
+    }
+
+    /** Mean age of the calls older than {@code lag} when they are more than half (+1) of those in flight, else 0. */
+    private long overdueMeanAge(long nowNanos, double lag) {
+        lock.lock();
+        try {
+            int overdue = 0;
+            long totalAge = 0;
+            // every call, not only a prefix: starts read the clock before taking the lock, so the list is in start
+            // order only roughly, and the walk happens at most once per interval anyway
+            for (Call call = oldest; call != null; call = call.next) {
+                long age = nowNanos - call.start;
+                if (age > lag) {
+                    overdue++;
+                    totalAge += age;
+                }
+            }
+            return overdue > inFlight / 2 + 1 ? totalAge / overdue : 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Success-rate EWMA in [0, 1]; only server-side failures ({@link ServerFailures}) count against it. */
@@ -167,10 +221,12 @@ public final class EwmaNode {
         return inFlight;
     }
 
-    /** Age of the oldest call in flight at {@code nowNanos}, 0 with none in flight. */
-    public long oldestInFlightNanos(long nowNanos) {
-        long start = oldestStart;
-        return start == NEVER ? 0 : Math.max(0, nowNanos - start);
+    /**
+     * The in-flight prediction as last computed by {@link #load} (nanoseconds, 0 = none): the mean age of the overdue
+     * calls when most calls in flight are overdue.
+     */
+    public long predictionNanos() {
+        return predictedNanos;
     }
 
     public int weight() {
@@ -202,8 +258,9 @@ public final class EwmaNode {
 
     @Override
     public String toString() {
-        return "EwmaNode{latencyMs=" + latencyNanos / NANOS_PER_MILLI + ", success=" + success + ", inFlight="
-                + inFlight + ", weight=" + weight + '}';
+        return "EwmaNode{latencyMs=" + latencyNanos / NANOS_PER_MILLI + ", predictMs="
+                + predictedNanos / NANOS_PER_MILLI + ", success=" + success + ", inFlight=" + inFlight + ", weight="
+                + weight + '}';
     }
 
     /** One call in flight on the node; an element of the node's in-flight list. */

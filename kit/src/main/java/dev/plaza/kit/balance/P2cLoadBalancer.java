@@ -8,11 +8,14 @@ import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -31,6 +34,9 @@ import java.util.random.RandomGenerator;
  *       is failing they fail fast with UNAVAILABLE (wait-for-ready calls keep waiting, as grpc defines).</li>
  * </ul>
  *
+ * <p>With {@link P2cConfig#subsetSize} set and more backends than that, only a subset is connected at all (see
+ * {@link #subset}).
+ *
  * <p>Statistics ({@link EwmaNode}) belong to the backend, not to the picker, so they survive picker rebuilds,
  * reconnects and re-resolution. grpc calls every method here from the channel's synchronization context: the fields
  * need no locking.
@@ -39,14 +45,20 @@ final class P2cLoadBalancer extends LoadBalancer {
     private final Helper helper;
     private final LongSupplier nanoClock;
     private final RandomGenerator random;
+    private final String defaultSubsetKey;
+    private final SubsetSizes subsetSizes = new SubsetSizes();
     private final Map<List<SocketAddress>, Entry> entries = new LinkedHashMap<>();
     private P2cConfig config = P2cConfig.DEFAULT;
     private ConnectivityState state;
 
-    P2cLoadBalancer(Helper helper, LongSupplier nanoClock, RandomGenerator random) {
+    /**
+     * @param defaultSubsetKey chooses the subset when the config sets no {@link P2cConfig#subsetKey}
+     */
+    P2cLoadBalancer(Helper helper, LongSupplier nanoClock, RandomGenerator random, String defaultSubsetKey) {
         this.helper = helper;
         this.nanoClock = nanoClock;
         this.random = random;
+        this.defaultSubsetKey = defaultSubsetKey;
     }
 
     @Override
@@ -65,6 +77,10 @@ final class P2cLoadBalancer extends LoadBalancer {
         for (EquivalentAddressGroup group : resolved.getAddresses()) {
             latest.put(group.getAddresses(), group);
         }
+        int resolvedCount = latest.size();
+        Set<List<SocketAddress>> kept = subset(latest.values());
+        latest.keySet().retainAll(kept); // the others are not connected, or are disconnected below
+        subsetSizes.update(resolvedCount, latest.size());
         for (Iterator<Map.Entry<List<SocketAddress>, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<List<SocketAddress>, Entry> e = it.next();
             if (!latest.containsKey(e.getKey())) {
@@ -84,10 +100,51 @@ final class P2cLoadBalancer extends LoadBalancer {
         return Status.OK;
     }
 
+    /**
+     * The backends to connect to: all of them, unless {@link P2cConfig#subsetSize} is set and exceeded. Then each
+     * group below keeps its {@code subsetSize} best under {@link RendezvousSubset} for this client's key, so that one
+     * backend joining or leaving changes at most one connection, and every backend serves about as many clients.
+     *
+     * <ul>
+     *   <li>Only ordinary backends are subset. Coloured ones are few (a canary, a tester's build) and may each be the
+     *       only one of their colour: dropping one would send its colour's calls to ordinary backends.</li>
+     *   <li>With a local zone, the same-zone and the other backends are subset separately. One subset of all of them
+     *       would hold a random, possibly zero, number of same-zone backends and undo the zone preference; this way
+     *       the zone's clients spread over the zone's backends as they do without subsetting, and the other zones'
+     *       subset is the fallback while none in the zone is ready. The price: up to twice subsetSize connections.</li>
+     *   <li>The subset follows the resolved list, not connection states: a failing member stays (P2C routes around it
+     *       and the resolver drops it once its registration expires), so a flapping backend does not move
+     *       connections around.</li>
+     * </ul>
+     */
+    private Set<List<SocketAddress>> subset(Collection<EquivalentAddressGroup> groups) {
+        Set<List<SocketAddress>> kept = new HashSet<>();
+        if (config.subsetSize() == 0) {
+            groups.forEach(g -> kept.add(g.getAddresses()));
+            return kept;
+        }
+        List<EquivalentAddressGroup> inZone = new ArrayList<>();
+        List<EquivalentAddressGroup> others = new ArrayList<>();
+        for (EquivalentAddressGroup group : groups) {
+            if (!BalancerAttributes.color(group).isEmpty()) {
+                kept.add(group.getAddresses());
+            } else if (config.zone() != null && config.zone().equals(BalancerAttributes.zone(group))) {
+                inZone.add(group);
+            } else {
+                others.add(group);
+            }
+        }
+        String key = config.subsetKey() == null ? defaultSubsetKey : config.subsetKey();
+        RendezvousSubset subset = new RendezvousSubset(key, config.subsetSize());
+        subset.choose(inZone, P2cLoadBalancer::label).forEach(g -> kept.add(g.getAddresses()));
+        subset.choose(others, P2cLoadBalancer::label).forEach(g -> kept.add(g.getAddresses()));
+        return kept;
+    }
+
     private Entry connect(EquivalentAddressGroup group) {
         Subchannel subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder().setAddresses(group).build());
         EwmaNode node = new EwmaNode(nanoClock, config.decay(), BalancerAttributes.weight(group));
-        Entry entry = new Entry(group.getAddresses(), new Backend(subchannel, node, label(group)),
+        Entry entry = new Entry(group.getAddresses(), new Backend(subchannel, node, label(group), subsetSizes),
                 BalancerAttributes.zone(group), BalancerAttributes.color(group));
         subchannel.start(info -> onStateChange(entry, info));
         subchannel.requestConnection();
@@ -215,6 +272,11 @@ final class P2cLoadBalancer extends LoadBalancer {
             backend.node().weight(BalancerAttributes.weight(group));
             backend.subchannel().updateAddresses(List.of(group)); // keeps the subchannel's attributes current
         }
+    }
+
+    // visible for tests: the sizes PickMetrics reports
+    SubsetSizes subsetSizes() {
+        return subsetSizes;
     }
 
     // visible for tests: backends by address label

@@ -4,6 +4,7 @@ import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver.ConfigOrError;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -17,6 +18,9 @@ public final class P2cLoadBalancerProvider extends LoadBalancerProvider {
 
     private final LongSupplier nanoClock;
     private final RandomGenerator random;
+    // the subset key of channels that set none: one per provider, and PlazaBalancing registers one per process, so
+    // a process keeps its subset when grpc recreates a balancer and differs from every other process
+    private final String subsetKey = UUID.randomUUID().toString();
 
     public P2cLoadBalancerProvider() {
         this(System::nanoTime, new ThreadLocalRandomSource());
@@ -45,7 +49,7 @@ public final class P2cLoadBalancerProvider extends LoadBalancerProvider {
 
     @Override
     public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
-        return new P2cLoadBalancer(helper, nanoClock, random);
+        return new P2cLoadBalancer(helper, nanoClock, random, subsetKey);
     }
 
     @Override

@@ -6,22 +6,36 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Counts the calls a channel's balancer sent to each backend: {@value #PICKS}, tags {@value #TARGET} (the channel's
- * target) and {@value #ADDRESS} ({@code host:port}); Prometheus shows {@code plaza_balancer_picks_total}.
+ * A channel's balancer metrics, tag {@value #TARGET} (the channel's target):
+ *
+ * <ul>
+ *   <li>{@value #PICKS}, also tagged {@value #ADDRESS} ({@code host:port}): calls sent to each backend
+ *       ({@code plaza_balancer_picks_total});</li>
+ *   <li>{@value #SUBSET_SIZE}: gauge, the backends the balancer connects to, its subset of
+ *       {@value #RESOLVED} ({@code plaza_balancer_subset_size}, {@code plaza_balancer_resolved_backends}); the two
+ *       are equal without subsetting.</li>
+ * </ul>
  *
  * <p>The balancer is created by grpc from a process-wide registry and cannot be handed a meter registry per
  * channel, so this rides on each call instead: {@link #interceptor()} puts it into the call options, and the stream
- * tracer of the chosen backend counts the call. A channel without the interceptor records nothing.
+ * tracer of the chosen backend counts the call and hands over its balancer's sizes. The gauges therefore appear with
+ * the channel's first call. A channel without the interceptor records nothing.
  */
 public final class PickMetrics {
     /** Counter; Micrometer dot name like those of {@link dev.plaza.kit.metrics.MetricNames}. */
     public static final String PICKS = "plaza.balancer.picks";
+    /** Gauge: backends in use after subsetting. */
+    public static final String SUBSET_SIZE = "plaza.balancer.subset.size";
+    /** Gauge: backends the resolver returned. */
+    public static final String RESOLVED = "plaza.balancer.resolved.backends";
     public static final String TARGET = "target";
     public static final String ADDRESS = "address";
 
@@ -32,6 +46,9 @@ public final class PickMetrics {
     // one counter per backend address: addresses are few and the registry lookup is not free
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ClientInterceptor interceptor = new Interceptor();
+    // the sizes of the channel's current balancer: grpc makes a new one when an idle channel wakes up
+    private volatile SubsetSizes subsetSizes;
+    private final AtomicBoolean gaugesRegistered = new AtomicBoolean();
 
     public PickMetrics(MeterRegistry registry, String target) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -43,12 +60,33 @@ public final class PickMetrics {
         return interceptor;
     }
 
-    void recordPick(String address) {
+    void recordPick(String address, SubsetSizes sizes) {
         counters.computeIfAbsent(address, a -> Counter.builder(PICKS)
                 .description("Calls the P2C-EWMA balancer sent to each backend")
                 .tag(TARGET, target)
                 .tag(ADDRESS, a)
                 .register(registry)).increment();
+        if (sizes != null && sizes != subsetSizes) {
+            subsetSizes = sizes;
+            registerGauges();
+        }
+    }
+
+    private void registerGauges() {
+        if (!gaugesRegistered.compareAndSet(false, true)) {
+            return;
+        }
+        // weakly held (Micrometer's default): the channel's interceptor keeps this alive, and a channel gone for
+        // good leaves a NaN gauge instead of pinning its metrics in memory. A second channel with the same target in
+        // the same registry gets the first one's gauges back from Micrometer: give channels distinct targets
+        Gauge.builder(SUBSET_SIZE, this, m -> m.subsetSizes.used())
+                .description("Backends the P2C-EWMA balancer connects to (its subset of the resolved ones)")
+                .tag(TARGET, target)
+                .register(registry);
+        Gauge.builder(RESOLVED, this, m -> m.subsetSizes.resolved())
+                .description("Backends the name resolver returned to the P2C-EWMA balancer")
+                .tag(TARGET, target)
+                .register(registry);
     }
 
     private final class Interceptor implements ClientInterceptor {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EwmaNodeTest {
@@ -69,48 +73,166 @@ class EwmaNodeTest {
         assertThat(node.load()).isCloseTo(Math.sqrt(25) * 3, within(1e-9));
     }
 
-    @Test
-    void theOldestCallInFlightPredictsTheLatencyWhenItIsOlderThanTheAverage() {
-        call(10, false);
-        EwmaNode.Call first = node.start();
-        clock.advanceMillis(50);
-        EwmaNode.Call second = node.start();
-        clock.advanceMillis(150);
-        long now = clock.getAsLong();
+    /** The load {@link EwmaNode#load} must give for a latency and a prediction, both in ms. */
+    private static double expectedLoad(double latencyMillis, double predictMillis, int inFlight) {
+        return Math.sqrt(Math.max(latencyMillis, predictMillis) + 5) * (inFlight + 1);
+    }
 
-        // oldest is 200 ms old, > 10 ms average: a backend that stopped answering looks slow before any timeout
-        assertThat(node.oldestInFlightNanos(now) / MS).isCloseTo(200, within(1e-9));
-        assertThat(node.load()).isCloseTo(Math.sqrt(200 + 5) * 3, within(1e-9));
-
-        first.finish(false); // the 150 ms-old one is now the oldest
-        assertThat(node.oldestInFlightNanos(now) / MS).isCloseTo(150, within(1e-9));
-        assertThat(node.load()).isCloseTo(Math.sqrt(Math.max(node.latencyNanos() / MS, 150) + 5) * 2, within(1e-9));
-
-        second.finish(false);
-        assertThat(node.inFlight()).isZero();
-        assertThat(node.oldestInFlightNanos(now)).isZero();
-        assertThat(node.load()).isCloseTo(Math.sqrt(node.latencyNanos() / MS + 5), within(1e-9));
+    /** A node measured at 10 ms with {@code stuck} calls 100 ms old and {@code fresh} calls just started. */
+    private EwmaNode measuredWith(int stuck, int fresh) {
+        EwmaNode n = new EwmaNode(clock, Duration.ofMillis(600), 100);
+        EwmaNode.Call first = n.start();
+        clock.advanceMillis(10);
+        first.finish(false);
+        for (int i = 0; i < stuck; i++) {
+            n.start();
+        }
+        clock.advanceMillis(100);
+        for (int i = 0; i < fresh; i++) {
+            n.start();
+        }
+        return n;
     }
 
     @Test
-    void finishingOutOfOrderKeepsTheOldestRight() {
-        EwmaNode.Call a = node.start();
-        clock.advanceMillis(10);
-        EwmaNode.Call b = node.start();
-        clock.advanceMillis(10);
-        EwmaNode.Call c = node.start();
-        clock.advanceMillis(10);
-        long now = clock.getAsLong();
+    void aBackendWhoseCallsAreAllStuckGetsARisingLoad() {
+        call(10, false);
+        for (int i = 0; i < 10; i++) {
+            node.start(); // the backend stops answering: nothing completes, the EWMA stays at 10 ms
+        }
+        double previous = node.load();
+        for (int step = 1; step <= 10; step++) {
+            clock.advanceMillis(50); // past the 5 ms interval: every load() recomputes
+            double load = node.load();
+            assertThat(node.predictionNanos() / MS).isCloseTo(50.0 * step, within(1e-9));
+            assertThat(load).isCloseTo(expectedLoad(10, 50.0 * step, 10), within(1e-9)).isGreaterThan(previous);
+            previous = load;
+        }
+        assertThat(node.latencyNanos() / MS).isCloseTo(10, within(1e-9));
+    }
 
-        b.finish(false);
-        assertThat(node.oldestInFlightNanos(now) / MS).isCloseTo(30, within(1e-9));
-        a.finish(false);
-        assertThat(node.oldestInFlightNanos(now) / MS).isCloseTo(10, within(1e-9));
-        EwmaNode.Call d = node.start();
-        c.finish(false);
-        assertThat(node.oldestInFlightNanos(now)).isZero(); // d started "now"
-        d.finish(false);
-        assertThat(node.inFlight()).isZero();
+    @Test
+    void thePredictionIsTheMeanAgeOfTheOverdueCallsWhenTheyAreMoreThanHalfPlusOne() {
+        call(10, false);
+        for (int i = 0; i < 7; i++) {
+            node.start();
+            clock.advanceMillis(10);
+        }
+        clock.advanceMillis(40); // the seven are 110, 100, ... 50 ms old
+        for (int i = 0; i < 3; i++) {
+            node.start(); // three just started: not overdue
+        }
+        // 7 overdue > 10 / 2 + 1: their mean age, not the oldest one's
+        assertThat(node.load()).isCloseTo(expectedLoad(10, 80, 10), within(1e-9));
+        assertThat(node.predictionNanos() / MS).isCloseTo(80, within(1e-9));
+
+        // at the threshold and below, nothing is predicted (each a fresh node, measured at 10 ms, calls 100 ms old)
+        assertThat(predictionMillis(measuredWith(7, 3))).isEqualTo(100);
+        assertThat(predictionMillis(measuredWith(6, 4))).isZero(); // 6 is not more than 10 / 2 + 1
+        assertThat(predictionMillis(measuredWith(3, 0))).isEqualTo(100); // 3 > 3 / 2 + 1
+        assertThat(predictionMillis(measuredWith(2, 0))).isZero(); // 2 is not more than 2 / 2 + 1
+        assertThat(predictionMillis(measuredWith(1, 0))).isZero(); // a lone stuck call shows in the count only
+    }
+
+    private static double predictionMillis(EwmaNode n) {
+        n.load();
+        return n.predictionNanos() / MS;
+    }
+
+    @Test
+    void oneSlowStragglerAmongManyQuickCallsDoesNotChangeTheLoad() {
+        call(8, false);
+        EwmaNode.Call straggler = node.start();
+        Deque<EwmaNode.Call> quick = new ArrayDeque<>();
+        for (int step = 0; step < 300; step++) { // 600 ms of steady traffic: a call every 2 ms, each taking 8 ms
+            clock.advanceMillis(2);
+            quick.addLast(node.start());
+            if (quick.size() > 4) {
+                quick.removeFirst().finish(false);
+            }
+            assertThat(node.load()).isCloseTo(expectedLoad(node.latencyNanos() / MS, 0, node.inFlight()),
+                    within(1e-9));
+            assertThat(node.predictionNanos()).isZero();
+        }
+        assertThat(node.inFlight()).isEqualTo(5);
+        assertThat(node.latencyNanos() / MS).isCloseTo(8, within(1e-6));
+        // the oldest call's age, the previous predictor, would have made this backend look 75 times slower
+        assertThat(node.load()).isLessThan(expectedLoad(0, 600, 5) / 5);
+        straggler.finish(false);
+    }
+
+    @Test
+    void thePredictIntervalIsAFifthOfTheLatencyClampedTo5To200Millis() {
+        assertThat(EwmaNode.predictInterval(1 * MS)).isEqualTo(5_000_000L);
+        assertThat(EwmaNode.predictInterval(25 * MS)).isEqualTo(5_000_000L);
+        assertThat(EwmaNode.predictInterval(100 * MS)).isEqualTo(20_000_000L);
+        assertThat(EwmaNode.predictInterval(1_000 * MS)).isEqualTo(200_000_000L);
+        assertThat(EwmaNode.predictInterval(EwmaNode.PENALTY.toNanos())).isEqualTo(200_000_000L);
+    }
+
+    @Test
+    void thePredictionIsRecomputedOncePerInterval() {
+        assertRecomputedAfter(1, 5); // 1 / 5 ms is below the floor: 5 ms
+        assertRecomputedAfter(100, 20); // 100 / 5
+        assertRecomputedAfter(2_000, 200); // 2000 / 5 is above the ceiling: 200 ms
+    }
+
+    /** A node measured at {@code latencyMillis} with ten stuck calls keeps its prediction for {@code intervalMillis}. */
+    private void assertRecomputedAfter(long latencyMillis, long intervalMillis) {
+        EwmaNode n = new EwmaNode(clock, Duration.ofMillis(600), 100);
+        EwmaNode.Call first = n.start();
+        clock.advanceMillis(latencyMillis);
+        first.finish(false);
+        for (int i = 0; i < 10; i++) {
+            n.start();
+        }
+        long age = latencyMillis + 50;
+        clock.advanceMillis(age);
+        assertThat(predictionMillis(n)).as("first prediction at %d ms", latencyMillis).isEqualTo(age);
+
+        clock.advanceMillis(intervalMillis - 1);
+        assertThat(n.load()).isCloseTo(expectedLoad(latencyMillis, age, 10), within(1e-9));
+        assertThat(n.predictionNanos() / MS).as("within the interval at %d ms", latencyMillis).isEqualTo(age);
+
+        clock.advanceMillis(2);
+        assertThat(predictionMillis(n)).as("after the interval at %d ms", latencyMillis)
+                .isEqualTo(age + intervalMillis + 1);
+    }
+
+    @Test
+    void finishingOutOfOrderKeepsTheInFlightListRight() {
+        // an hour-long decay keeps the EWMA near 1 ms whatever finishes, so every call older than 2 ms is overdue
+        EwmaNode n = new EwmaNode(clock, Duration.ofHours(1), 100);
+        EwmaNode.Call measured = n.start();
+        clock.advanceMillis(1);
+        measured.finish(false);
+        List<EwmaNode.Call> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) { // a..h, 80 down to 10 ms old
+            calls.add(n.start());
+            clock.advanceMillis(10);
+        }
+        calls.get(2).finish(false); // c and e: from the middle
+        calls.get(4).finish(false);
+        assertThat(predictionMillis(n)).isCloseTo((80 + 70 + 50 + 30 + 20 + 10) / 6.0, within(1e-6));
+
+        clock.advanceMillis(6);
+        calls.get(0).finish(false); // a: the head
+        calls.get(7).finish(false); // h: the tail
+        assertThat(predictionMillis(n)).isCloseTo((76 + 56 + 36 + 26) / 4.0, within(1e-6));
+
+        EwmaNode.Call i = n.start(); // appended after the tail was removed
+        clock.advanceMillis(6);
+        assertThat(n.inFlight()).isEqualTo(5);
+        assertThat(predictionMillis(n)).isCloseTo((82 + 62 + 42 + 32 + 6) / 5.0, within(1e-6));
+
+        for (int k : new int[] {3, 1, 6, 5}) {
+            calls.get(k).finish(false);
+        }
+        i.finish(false);
+        clock.advanceMillis(6);
+        assertThat(n.inFlight()).isZero();
+        assertThat(predictionMillis(n)).isZero();
+        assertThat(n.latencyNanos() / MS).isLessThan(2);
     }
 
     @Test
