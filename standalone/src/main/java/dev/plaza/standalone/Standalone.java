@@ -572,7 +572,7 @@ public final class Standalone {
                 hc.db().tables());
         history = HistoryServer.create(new HistoryConfig(dbs, hc.cap(), hc.cacheTtl(), hc.flushInterval(),
                 hc.maxPending(), hc.regions(), hc.flushPartitions(), hc.retention(), hc.cleanupInterval(),
-                hc.rpcTimeout(), hc.zone(), hc.job()), redis, producer, kafka, meters, clock);
+                hc.rpcTimeout(), hc.zone(), hc.job(), hc.hot()), redis, producer, kafka, meters, clock);
         if (runs(Role.HISTORY)) {
             history.start();
         }

@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * The history use cases. A report lands in Redis at once (readers see it), is merged in process and later written
  * to the store by the job; reads come from Redis and, past the cached tail (the newest {@code cap} per user), from
- * the store (cache-aside without refill: old pages are rare and must not push recent records out).
+ * the store (cache-aside without refill: old pages are rare and must not push recent records out). The first page
+ * of a user who is hot right now is served from a short-lived local tier ({@link HotHistoryPages}); every change
+ * this instance makes to a user's history drops that user's local pages once it is in Redis.
  */
 public final class HistoryUsecase {
     /** Records per page at most (Bilibili's cursor API takes up to 30). */
@@ -30,18 +32,24 @@ public final class HistoryUsecase {
     private final FirstViewGate firstView;
     private final FirstViewEvents firstViewEvents;
     private final HistoryMerger merger;
+    private final HotHistoryPages hot;
     private final Clock clock;
     private final ZoneId zone;
 
-    /** @param zone where "today" is, for the first view of the day */
+    /**
+     * @param hot  the hot users' first pages
+     * @param zone where "today" is, for the first view of the day
+     */
     public HistoryUsecase(HistoryCache cache, HistoryStore store, PauseSwitch pause, FirstViewGate firstView,
-                          FirstViewEvents firstViewEvents, HistoryMerger merger, Clock clock, ZoneId zone) {
+                          FirstViewEvents firstViewEvents, HistoryMerger merger, HotHistoryPages hot, Clock clock,
+                          ZoneId zone) {
         this.cache = cache;
         this.store = store;
         this.pause = pause;
         this.firstView = firstView;
         this.firstViewEvents = firstViewEvents;
         this.merger = merger;
+        this.hot = hot;
         this.clock = clock;
         this.zone = zone;
     }
@@ -91,7 +99,12 @@ public final class HistoryUsecase {
             }
             taken.add(rec);
         }
-        cache.putAll(taken);
+        try {
+            cache.putAll(taken);
+        } finally {
+            // also when the write failed: part of a pipelined batch may have landed
+            taken.forEach(rec -> hot.changed(rec.mid()));
+        }
         if (refused) {
             throw HistoryErrors.overloaded();
         }
@@ -136,6 +149,16 @@ public final class HistoryUsecase {
         if (beforeViewAt < 0) {
             throw HistoryErrors.badParameter("view_at", "must not be negative");
         }
+        if (beforeViewAt == 0) {
+            // the page a polling client or a shared account reads again and again: a hot user's is kept locally
+            return hot.firstPage(mid, business, ps, () -> load(mid, 0, business, ps));
+        }
+        hot.heat(mid);
+        return load(mid, beforeViewAt, business, ps);
+    }
+
+    /** A page from Redis and, past the cached tail, the store. */
+    private HistoryPage load(long mid, long beforeViewAt, Business business, int ps) {
         List<HistoryRecord> out = new ArrayList<>(cache.list(mid, beforeViewAt, business, ps));
         if (out.size() < ps) {
             // past the cached tail: the store, skipping keys Redis holds (their newer version was listed, or is
@@ -190,8 +213,12 @@ public final class HistoryUsecase {
         if (kids.isEmpty() || kids.size() > 100) {
             throw HistoryErrors.badParameter("kid", "must name 1 to 100 records");
         }
-        cache.delete(mid, kids, clock.millis()); // the tombstone first: the job checks it before writing
-        store.delete(mid, kids);
+        try {
+            cache.delete(mid, kids, clock.millis()); // the tombstone first: the job checks it before writing
+            store.delete(mid, kids);
+        } finally {
+            hot.changed(mid); // after the store too: a short first page shows store rows
+        }
     }
 
     /** Deletes all of a user's history. */
@@ -199,8 +226,12 @@ public final class HistoryUsecase {
         if (mid <= 0) {
             throw HistoryErrors.notLoggedIn();
         }
-        cache.clear(mid, clock.millis());
-        store.clear(mid);
+        try {
+            cache.clear(mid, clock.millis());
+            store.clear(mid);
+        } finally {
+            hot.changed(mid);
+        }
     }
 
     public void setPaused(long mid, boolean paused) {
@@ -208,6 +239,8 @@ public final class HistoryUsecase {
             throw HistoryErrors.notLoggedIn();
         }
         pause.setPaused(mid, paused);
+        // pages do not show the switch today; dropping them keeps "a user's change shows at once here" one rule
+        hot.changed(mid);
     }
 
     public boolean isPaused(long mid) {

@@ -5,6 +5,7 @@ import dev.plaza.api.archive.v1.ArchiveGrpc;
 import dev.plaza.api.history.v1.HistoryGrpc;
 import dev.plaza.history.biz.HistoryMerger;
 import dev.plaza.history.biz.HistoryUsecase;
+import dev.plaza.history.biz.HotHistoryPages;
 import dev.plaza.history.data.db.HistoryRetention;
 import dev.plaza.history.data.db.HistoryShards;
 import dev.plaza.history.data.db.ShardedHistoryStore;
@@ -19,6 +20,8 @@ import dev.plaza.history.job.HistoryJobUsecase;
 import dev.plaza.history.service.HistoryGrpcService;
 import dev.plaza.history.service.HistoryHttpRoutes;
 import dev.plaza.kit.db.Database;
+import dev.plaza.kit.hotkey.HeavyKeeper;
+import dev.plaza.kit.hotkey.HotKeyDetector;
 import dev.plaza.kit.http.HttpRoutes;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
@@ -37,11 +40,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Wires the history system by hand: data (Redis, the sharded store, Kafka) -> biz (merger, use cases) -> service
  * (gRPC) and interface (HTTP routes over gRPC stubs); it also makes the job. Between {@link #start()} and
- * {@link #close()} the merger flushes and the retention purge runs. The host owns Redis, the producer and the stubs.
+ * {@link #close()} the merger flushes and the retention purge runs. The host owns Redis, the producer and the stubs;
+ * this server owns the pools and the hot-user detector.
  */
 public final class HistoryServer implements AutoCloseable {
     private final HistoryConfig cfg;
     private final HistoryShards shards;
+    private final HotKeyDetector heat;
     private final ShardedHistoryStore store;
     private final CoalescingHistoryCache cache;
     private final HistoryMerger merger;
@@ -50,11 +55,12 @@ public final class HistoryServer implements AutoCloseable {
     private final HistoryGrpcService grpc;
     private final List<HistoryHttpRoutes> routes = new CopyOnWriteArrayList<>();
 
-    private HistoryServer(HistoryConfig cfg, HistoryShards shards, ShardedHistoryStore store,
+    private HistoryServer(HistoryConfig cfg, HistoryShards shards, HotKeyDetector heat, ShardedHistoryStore store,
                           CoalescingHistoryCache cache,
                           HistoryMerger merger, HistoryUsecase usecase, HistoryRetention retention) {
         this.cfg = cfg;
         this.shards = shards;
+        this.heat = heat;
         this.store = store;
         this.cache = cache;
         this.merger = merger;
@@ -68,28 +74,46 @@ public final class HistoryServer implements AutoCloseable {
                                        MeterRegistry meters, Clock clock) {
         MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
         HistoryShards shards = HistoryShards.open(cfg.db(), registry);
+        HotKeyDetector heat = midHeat(cfg.hot(), registry);
         try {
             ShardedHistoryStore store = new ShardedHistoryStore(shards);
             CoalescingHistoryCache cache = new CoalescingHistoryCache(new RedisHistoryCache(redis,
                     new RedisHistoryCache.Settings(cfg.cap(), cfg.cacheTtl())));
             HistoryMerger merger = new HistoryMerger(KafkaFlushSink.create(producer, kafka, cfg.flushPartitions()),
                     new HistoryMerger.Settings(cfg.flushInterval(), cfg.maxPending(), cfg.regions(), 1000));
+            HotHistoryPages hot = new HotHistoryPages(heat,
+                    new HotHistoryPages.Settings(cfg.hot().ttl(), cfg.hot().maxPages()));
             HistoryUsecase usecase = new HistoryUsecase(cache, store, new RedisPauseSwitch(redis),
                     new RedisFirstViewGate(redis),
                     KafkaFirstViewEvents.create(producer, kafka, cfg.flushPartitions(), cfg.zoneId()), merger,
-                    clock, cfg.zoneId());
+                    hot, clock, cfg.zoneId());
             HistoryRetention retention = new HistoryRetention(store, clock,
                     new HistoryRetention.Settings(cfg.cleanupInterval(), cfg.retention(),
                             HistoryRetention.Settings.defaults().batch()), registry);
-            meters(merger, cache, registry);
-            return new HistoryServer(cfg, shards, store, cache, merger, usecase, retention);
+            meters(merger, cache, hot, registry);
+            return new HistoryServer(cfg, shards, heat, store, cache, merger, usecase, retention);
         } catch (RuntimeException e) {
+            heat.close();
             shards.close();
             throw e;
         }
     }
 
-    private static void meters(HistoryMerger merger, CoalescingHistoryCache cache, MeterRegistry meters) {
+    /**
+     * Which users' history lists are hot on this instance ({@link HistoryConfig.Hot}). Not started here; meters
+     * {@code plaza_hotkey_*{cache="history.mid"}}, apart from comment's {@code comment.subject}.
+     */
+    static HotKeyDetector midHeat(HistoryConfig.Hot hot, MeterRegistry meters) {
+        return new HotKeyDetector("history.mid", new HeavyKeeper(HeavyKeeper.Settings.forTopK(hot.topK())),
+                new HotKeyDetector.Settings(hot.minCount(), hot.window()), meters);
+    }
+
+    private static void meters(HistoryMerger merger, CoalescingHistoryCache cache, HotHistoryPages hot,
+                               MeterRegistry meters) {
+        FunctionCounter.builder("history.list.local.hits", hot, h -> h.stats().hits())
+                .description("first pages of hot users served from the in-process cache").register(meters);
+        FunctionCounter.builder("history.list.local.loads", hot, h -> h.stats().hotLoads())
+                .description("first pages of hot users loaded into the in-process cache").register(meters);
         FunctionCounter.builder("history.cache.write.batches", cache, c -> c.stats().batches())
                 .description("pipelined Redis batches the reports were written in").register(meters);
         FunctionCounter.builder("history.cache.write.reports", cache, c -> c.stats().items())
@@ -110,8 +134,9 @@ public final class HistoryServer implements AutoCloseable {
                 .description("merged keys waiting for the next flush").register(meters);
     }
 
-    /** Starts the merger's flushes and the retention purge. */
+    /** Starts the merger's flushes, the retention purge and the hot-user fading while no reads come. */
     public void start() {
+        heat.start();
         cache.start();
         merger.start();
         retention.start();
@@ -153,7 +178,10 @@ public final class HistoryServer implements AutoCloseable {
         return shards.databases().stream().allMatch(Database::isHealthy);
     }
 
-    /** Flushes what the merger holds (a clean stop loses no report), stops the purge, closes the pools. */
+    /**
+     * Flushes what the merger holds (a clean stop loses no report), stops the purge and the hot-user detector,
+     * closes the pools.
+     */
     @Override
     public void close() {
         try {
@@ -164,7 +192,11 @@ public final class HistoryServer implements AutoCloseable {
             try {
                 retention.close();
             } finally {
-                shards.close();
+                try {
+                    heat.close();
+                } finally {
+                    shards.close();
+                }
             }
         }
     }

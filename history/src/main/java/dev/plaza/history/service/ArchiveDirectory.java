@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Videos from the archive service for the history interface: whether an aid exists (every report checks it) and the
  * title, cover and duration of listed ones. Kept in process for {@code ttl}: a video's facts barely change and
- * players report every 15 s.
+ * players report every 15 s. Every video, not only hot ones (the kit's {@code HotKeyCache} would put a call back on
+ * nearly every report), fetched 100 to a call and with "no such video" kept too, which that cache does not do.
  */
 final class ArchiveDirectory {
     private static final int CHUNK = 100;

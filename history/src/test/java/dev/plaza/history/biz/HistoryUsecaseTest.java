@@ -28,7 +28,8 @@ class HistoryUsecaseTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final HistoryUsecase history = new HistoryUsecase(cache, store, pause,
             (mid, day) -> seenDays.add(mid + "@" + day), (mid, kid, at) -> firstViews.add(mid + " " + kid),
-            merger, clock, ZoneOffset.UTC);
+            merger, new HotHistoryPages(HotHistoryPagesTest.heat(System::nanoTime), HotHistoryPages.Settings.defaults()),
+            clock, ZoneOffset.UTC);
 
     private static PlazaError refused(Runnable r) {
         return catchThrowableOfType(PlazaError.class, r::run);

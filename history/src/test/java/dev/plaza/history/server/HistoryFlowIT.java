@@ -18,10 +18,12 @@ import dev.plaza.history.data.mq.KafkaFlushSink;
 import dev.plaza.history.data.redis.RedisHistoryCache;
 import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.job.HistoryJobUsecase;
+import dev.plaza.kit.hotkey.HotKeyMetricNames;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.File;
@@ -96,12 +98,16 @@ class HistoryFlowIT {
     }
 
     private HistoryServer server(Duration flushInterval) {
+        return server(flushInterval, meters);
+    }
+
+    private HistoryServer server(Duration flushInterval, MeterRegistry registry) {
         HistoryConfig d = HistoryConfig.defaults(new HistoryDbConfig(
                 List.of(HistoryDbFixture.db(endpoints, "history_flow_it")), 4));
         HistoryConfig cfg = new HistoryConfig(d.db(), d.cap(), d.cacheTtl(), flushInterval, d.maxPending(),
                 d.regions(), d.flushPartitions(), d.retention(), d.cleanupInterval(), d.rpcTimeout(), d.zone(),
-                d.job());
-        HistoryServer s = HistoryServer.create(cfg, redis, producer, kafka, meters, Clock.systemUTC());
+                d.job(), d.hot());
+        HistoryServer s = HistoryServer.create(cfg, redis, producer, kafka, registry, Clock.systemUTC());
         s.start();
         return s;
     }
@@ -215,6 +221,32 @@ class HistoryFlowIT {
         assertThat(stored(mid, 1)).as("deleted before the flush reached the store").isNull();
         assertThat(db.store.list(mid, 0, Business.ARCHIVE, 30)).extracting(HistoryRecord::key)
                 .containsExactly(new HistoryKey(mid, Kid.archive(2)));
+    }
+
+    private static List<Long> firstPage(HistoryServer s, long mid) {
+        return s.usecase().list(mid, 0, null, 20).records().stream().map(r -> r.kid().id()).toList();
+    }
+
+    @Test
+    void aHotUsersFirstPageIsServedInProcessAndTheirOwnChangesShowInTheNextRead() {
+        long mid = MIDS.addAndGet(100);
+        SimpleMeterRegistry own = new SimpleMeterRegistry(); // the meters of this server alone
+        HistoryServer s = server(Duration.ofHours(1), own);
+        closeAfterEach.add(s);
+        s.usecase().report(mid, Kid.archive(1), 1, 10, "web");
+        for (int i = 0; i < 100; i++) { // a client polling its history page: hot from the 20th read
+            assertThat(firstPage(s, mid)).containsExactly(1L);
+        }
+        assertThat(own.get(HotKeyMetricNames.HOT).tag(HotKeyMetricNames.CACHE, "history.mid").gauge().value())
+                .isEqualTo(1);
+        assertThat(own.get("history.list.local.hits").functionCounter().count()).isPositive();
+
+        s.usecase().report(mid, Kid.archive(2), 1, 10, "web");
+        assertThat(firstPage(s, mid)).containsExactly(2L, 1L);
+        s.usecase().delete(mid, List.of(Kid.archive(1)));
+        assertThat(firstPage(s, mid)).containsExactly(2L);
+        s.usecase().clear(mid);
+        assertThat(firstPage(s, mid)).isEmpty();
     }
 
     @Test
