@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The distributed mode as {@code ./plaza run <role>} runs it: each role in its own JVM from the packaged launcher,
  * real engines, discovery through ZooKeeper. A comment posted through the comment process reaches the account and
  * archive processes and the comment job; two account instances share the calls; killing one (SIGKILL, so its
- * znode stays until the session expires) under load fails at most the calls it had in flight; an instance started
- * with a colour gets exactly the calls of that colour.
+ * znode stays until the session expires) under load fails at most the calls it had in flight; stopping one
+ * gracefully (SIGTERM) under load fails none; an instance started with a colour gets exactly the calls of that
+ * colour.
  */
 class DistributedIT {
     private static final Duration UP = Duration.ofMinutes(3);
@@ -156,48 +157,30 @@ class DistributedIT {
         });
 
         // load from a few threads; SIGKILL one instance in the middle
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong okAfterKill = new AtomicLong();
-        AtomicBoolean killed = new AtomicBoolean();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch done = new CountDownLatch(LOAD_THREADS);
-        for (int t = 0; t < LOAD_THREADS; t++) {
-            Thread.ofPlatform().start(() -> {
-                try {
-                    while (running.get()) {
-                        try {
-                            stub.getProfiles(request);
-                            ok.incrementAndGet();
-                            if (killed.get()) {
-                                okAfterKill.incrementAndGet();
-                            }
-                        } catch (RuntimeException e) {
-                            failures.add(e);
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        Thread.sleep(3_000);
-        long before = ok.get();
-        account2.kill();
-        killed.set(true);
-        Thread.sleep(6_000);
-        running.set(false);
-        done.await();
-        System.out.printf("DistributedIT: %d calls before the kill, %d after, %d failed (%s)%n", before,
-                okAfterKill.get(), failures.size(), failures.stream().map(Throwable::getMessage).distinct().toList());
-        assertThat(before).as("calls before the kill").isGreaterThan(100);
-        assertThat(okAfterKill.get()).as("calls answered by the survivor after the kill").isGreaterThan(100);
-        assertThat(failures).as("only calls in flight on the killed instance may fail (%d threads)", LOAD_THREADS)
-                .hasSizeLessThanOrEqualTo(LOAD_THREADS);
+        LoadResult killedRun = underLoad(stub, request, account2::kill);
+        System.out.printf("DistributedIT kill: %s%n", killedRun);
+        assertThat(killedRun.before()).as("calls before the kill").isGreaterThan(100);
+        assertThat(killedRun.after()).as("calls answered by the survivor after the kill").isGreaterThan(100);
+        assertThat(killedRun.failures()).as("only calls in flight on the killed instance may fail (%d threads)",
+                LOAD_THREADS).hasSizeLessThanOrEqualTo(LOAD_THREADS);
+
+        // a graceful stop (SIGTERM) under load: it leaves the registry, waits, then drains, so nothing fails
+        RoleProcess account3 = start("account-3", "account", config);
+        RoleProcess blue = start("account-blue", "account", config, "discovery.color=blue");
+        account3.awaitUp(UP);
+        blue.awaitUp(UP);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 20; i++) {
+                stub.getProfiles(request);
+            }
+            assertThat(okCalls(account3, GET_PROFILES)).isPositive();
+        });
+        LoadResult stoppedRun = underLoad(stub, request, account3::close);
+        System.out.printf("DistributedIT graceful stop: %s%n", stoppedRun);
+        assertThat(stoppedRun.after()).isGreaterThan(100);
+        assertThat(stoppedRun.failures()).as("a graceful stop fails no call").isEmpty();
 
         // a coloured instance: only calls of its colour reach it, and all of those do
-        RoleProcess blue = start("account-blue", "account", config, "discovery.color=blue");
-        blue.awaitUp(UP);
         RpcMetadata blueCalls = RpcMetadata.EMPTY.with("x-md-global-color", "blue");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             blueCalls.context().run(() -> stub.getProfiles(request));
@@ -212,6 +195,48 @@ class DistributedIT {
         assertThat(okCalls(blue, GET_PROFILES) - blueBefore).as("blue calls on the blue instance").isEqualTo(100);
         assertThat(okCalls(account1, GET_PROFILES) - plainBefore).as("plain calls on the plain instance")
                 .isEqualTo(100);
+    }
+
+    /** Calls answered before and after {@code event}, and the calls that failed, over the whole run. */
+    private record LoadResult(long before, long after, List<String> failures) {
+    }
+
+    private interface Event {
+        void run() throws Exception;
+    }
+
+    /** {@value #LOAD_THREADS} threads calling in a loop for 3 s, then {@code event}, then 6 s more. */
+    private static LoadResult underLoad(AccountGrpc.AccountBlockingStub stub, GetProfilesRequest request, Event event)
+            throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean happened = new AtomicBoolean();
+        AtomicLong before = new AtomicLong();
+        AtomicLong after = new AtomicLong();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(LOAD_THREADS);
+        for (int t = 0; t < LOAD_THREADS; t++) {
+            Thread.ofPlatform().start(() -> {
+                try {
+                    while (running.get()) {
+                        try {
+                            stub.getProfiles(request);
+                            (happened.get() ? after : before).incrementAndGet();
+                        } catch (RuntimeException e) {
+                            failures.add(e.getMessage());
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        Thread.sleep(3_000);
+        event.run();
+        happened.set(true);
+        Thread.sleep(6_000);
+        running.set(false);
+        done.await();
+        return new LoadResult(before.get(), after.get(), List.copyOf(failures));
     }
 
     /** Calls of {@code method} the process answered OK, from its Prometheus scrape. */
