@@ -58,7 +58,6 @@ import dev.plaza.kit.mq.MqProducer;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
 import dev.plaza.kit.rpc.RpcChannels;
-import dev.plaza.kit.rpc.RpcClient;
 import dev.plaza.kit.rpc.RpcServer;
 import dev.plaza.kit.trace.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -111,7 +110,6 @@ public final class Standalone {
     private HistoryJob historyJob;
     private ImServer im;
     private RpcServer rpc;
-    private RpcClient channel;
     private ServiceChannels channels;
     private CuratorFramework zk;
     private DiscoveryNameResolverProvider discovery;
@@ -378,29 +376,38 @@ public final class Standalone {
     }
 
     /**
-     * The channels to the services: one in-process channel for all of them, or one balanced discovery channel
-     * per service. A channel may name a server that starts later; nothing calls through it before then.
+     * The channels to the services, one per service with that service's client settings: in process, or balanced
+     * over the instances registered in ZooKeeper. A channel may name a server that starts later; nothing calls
+     * through it before then.
      */
     private void openChannel() {
+        Map<StandaloneConfig.Client, RpcChannels> byClient = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.Function<String, RpcChannels> channelsOf = service -> byClient.computeIfAbsent(
+                cfg.grpc().clientFor(service), this::rpcChannels);
+        if (distributed) {
+            channels = ServiceChannels.byTarget(channelsOf, DiscoveryNameResolverProvider.SCHEME);
+            if (runs(Role.IM_JOB) && cfg.im().enabled()) {
+                discoveredComets = new DiscoveredCometDirectory(discovery.watcher(CometGrpc.SERVICE_NAME),
+                        channelsOf.apply(CometGrpc.SERVICE_NAME));
+            }
+        } else {
+            channels = ServiceChannels.inProcess(channelsOf, IN_PROCESS);
+        }
+    }
+
+    private RpcChannels rpcChannels(StandaloneConfig.Client client) {
         RpcChannels.Builder b = RpcChannels.builder(distributed ? "plaza-" + roles.iterator().next().cliName()
                         : "plaza-standalone")
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
-                .defaultTimeout(cfg.grpc().defaultTimeout());
+                .defaultTimeout(cfg.grpc().defaultTimeout())
+                .breaker(client.breaker())
+                .retryConfig(client.retry())
+                .bulkhead(client.bulkhead());
         cfg.grpc().methodTimeouts().forEach(t -> b.methodTimeout(t.method(), t.timeout()));
         Map<String, Fallback> fallbacks = new LinkedHashMap<>();
         cfg.grpc().fallbacks().forEach(f -> fallbacks.put(f.method(), f.fallback()));
-        RpcChannels rpcChannels = b.fallbacks(fallbacks).build();
-        if (distributed) {
-            channels = ServiceChannels.byTarget(rpcChannels, DiscoveryNameResolverProvider.SCHEME);
-            if (runs(Role.IM_JOB) && cfg.im().enabled()) {
-                discoveredComets = new DiscoveredCometDirectory(discovery.watcher(CometGrpc.SERVICE_NAME),
-                        rpcChannels);
-            }
-        } else {
-            channel = rpcChannels.inProcess(IN_PROCESS);
-            channels = ServiceChannels.single(channel);
-        }
+        return b.fallbacks(fallbacks).build();
     }
 
     private void closeChannel() {
@@ -409,9 +416,6 @@ public final class Standalone {
         }
         if (channels != null) {
             channels.close();
-        }
-        if (channel != null) {
-            channel.close();
         }
     }
 

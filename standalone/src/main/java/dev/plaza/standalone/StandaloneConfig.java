@@ -6,6 +6,8 @@ import dev.plaza.comment.server.CommentConfig;
 import dev.plaza.history.server.HistoryConfig;
 import dev.plaza.im.server.ImConfig;
 import dev.plaza.kit.http.HttpEdgeConfig;
+import dev.plaza.kit.breaker.BreakerConfig;
+import dev.plaza.kit.breaker.RetryConfig;
 import dev.plaza.kit.log.LogConfig;
 import dev.plaza.kit.limit.LimiterConfig;
 import dev.plaza.kit.redis.RedisConfig;
@@ -13,6 +15,7 @@ import dev.plaza.kit.rpc.Fallback;
 import dev.plaza.kit.trace.TraceConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Everything the all-in-one process reads; defaults in {@code plaza/standalone.yaml}, keys in docs/configuration.md. */
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
@@ -27,9 +30,52 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
      * @param defaultTimeout the deadline of a call that has none (its caller's remaining time travels otherwise)
      * @param methodTimeouts deadlines of particular methods, for both the clients and the server
      * @param fallbacks      what clients answer for particular methods when their service is down or overloaded
+     * @param client         the breaker, retries and bulkhead of every client channel
+     * @param services       per dependency service, settings that replace {@code client}'s
      */
     public record Grpc(String host, int port, Duration defaultTimeout, List<MethodTimeout> methodTimeouts,
-                       List<MethodFallback> fallbacks) {
+                       List<MethodFallback> fallbacks, Client client, List<ServiceClient> services) {
+        /** The client settings for calls to {@code service}: its override where one is configured. */
+        public Client clientFor(String service) {
+            for (ServiceClient s : services) {
+                if (s.service().equals(service)) {
+                    return new Client(s.breaker().orElse(client.breaker()), s.retry().orElse(client.retry()),
+                            s.bulkhead().orElse(client.bulkhead()));
+                }
+            }
+            return client;
+        }
+    }
+
+    /**
+     * @param breaker  SRE adaptive throttling per method ({@code docs/availability.md})
+     * @param retry    attempts, backoff and budget of retries of idempotent methods
+     * @param bulkhead calls in flight per dependency service; one more is refused at once
+     */
+    public record Client(BreakerConfig breaker, RetryConfig retry, int bulkhead) {
+        public Client {
+            if (bulkhead < 1) {
+                throw new IllegalArgumentException("grpc.client.bulkhead must be at least 1, was " + bulkhead);
+            }
+        }
+    }
+
+    /**
+     * Settings for the calls to one service; what is left out is {@code grpc.client}'s.
+     *
+     * @param service a gRPC service's full name, e.g. {@code plaza.account.v1.Account}
+     */
+    public record ServiceClient(String service, Optional<BreakerConfig> breaker, Optional<RetryConfig> retry,
+                                Optional<Integer> bulkhead) {
+        public ServiceClient {
+            if (service == null || !service.matches("[A-Za-z0-9_.]+")) {
+                throw new IllegalArgumentException("grpc.services[].service must be a full gRPC service name, was "
+                        + service);
+            }
+            if (bulkhead.isPresent() && bulkhead.get() < 1) {
+                throw new IllegalArgumentException("grpc.services[].bulkhead must be at least 1 for " + service);
+            }
+        }
     }
 
     /** @param method {@code package.Service/Method} (unary) */

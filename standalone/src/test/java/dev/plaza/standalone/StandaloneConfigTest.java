@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.plaza.engines.Endpoints;
+import dev.plaza.kit.breaker.BreakerConfig;
+import dev.plaza.kit.breaker.RetryConfig;
 import dev.plaza.kit.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,5 +87,28 @@ class StandaloneConfigTest {
         assertThat(Role.COMMENT_ADMIN.cliName()).isEqualTo("comment-admin");
         assertThatThrownBy(() -> Role.parse("comments")).hasMessageContaining("unknown role 'comments'")
                 .hasMessageContaining("im-comet");
+    }
+
+    @Test
+    void clientSettingsApplyToEveryServiceAndAServiceMayReplaceThem() throws Exception {
+        StandaloneConfig cfg = load("""
+                grpc:
+                  services:
+                    - service: plaza.account.v1.Account
+                      bulkhead: 200
+                      breaker: {window: 5s, buckets: 20, k: 1.5, minRequests: 50}
+                """);
+        StandaloneConfig.Client base = cfg.grpc().client();
+        assertThat(base.breaker()).isEqualTo(BreakerConfig.DEFAULT);
+        assertThat(base.retry()).isEqualTo(RetryConfig.DEFAULT);
+        assertThat(base.bulkhead()).isEqualTo(1000);
+        StandaloneConfig.Client account = cfg.grpc().clientFor("plaza.account.v1.Account");
+        assertThat(account.bulkhead()).isEqualTo(200);
+        assertThat(account.breaker()).isEqualTo(new BreakerConfig(Duration.ofSeconds(5), 20, 1.5, 50));
+        assertThat(account.retry()).as("not overridden").isEqualTo(RetryConfig.DEFAULT);
+        assertThat(cfg.grpc().clientFor("plaza.comment.v1.Comment")).isEqualTo(base);
+        assertThatThrownBy(() -> load("{grpc: {services: [{service: plaza.account.v1.Account, bulkhead: 0}]}}"))
+                .hasMessageContaining("bulkhead");
+        assertThatThrownBy(() -> load("{grpc: {client: {breaker: {k: 0.5}}}}")).hasMessageContaining("k");
     }
 }

@@ -31,10 +31,29 @@ public final class ServiceChannels implements AutoCloseable {
     /** One channel per service to {@code <scheme>:///<service>}, e.g. {@code discovery:///plaza.account.v1.Account}. */
     public static ServiceChannels byTarget(RpcChannels channels, String scheme) {
         Objects.requireNonNull(channels, "channels");
+        return byTarget(service -> channels, scheme);
+    }
+
+    /**
+     * Like {@link #byTarget(RpcChannels, String)}, each service's channel made by its own {@link RpcChannels}: a
+     * service may have its own breaker, retry and bulkhead settings.
+     */
+    public static ServiceChannels byTarget(Function<String, RpcChannels> channelsOf, String scheme) {
+        Objects.requireNonNull(channelsOf, "channelsOf");
         if (scheme == null || !scheme.matches("[a-z][a-z0-9+.-]*")) {
             throw new IllegalArgumentException("not a target scheme: " + scheme);
         }
-        return new ServiceChannels(service -> channels.forTarget(scheme + ":///" + service), false);
+        return new ServiceChannels(service -> channelsOf.apply(service).forTarget(scheme + ":///" + service), false);
+    }
+
+    /**
+     * One in-process channel per service to the server named {@code name}, each made by the service's own
+     * {@link RpcChannels} (the all-in-one process: same interceptors and settings as over the network).
+     */
+    public static ServiceChannels inProcess(Function<String, RpcChannels> channelsOf, String name) {
+        Objects.requireNonNull(channelsOf, "channelsOf");
+        Objects.requireNonNull(name, "name");
+        return new ServiceChannels(service -> channelsOf.apply(service).inProcess(name), false);
     }
 
     /** The channel to {@code service} (a gRPC service's full name, e.g. {@code AccountGrpc.SERVICE_NAME}). */
