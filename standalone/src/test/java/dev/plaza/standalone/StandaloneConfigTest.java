@@ -41,6 +41,18 @@ class StandaloneConfigTest {
     }
 
     @Test
+    void thePerParameterQuotasBindAndZeroTurnsThemOff() throws Exception {
+        StandaloneConfig cfg = load("{}");
+        assertThat(cfg.comment().limits().perSubjectRate()).isEqualTo(50);
+        assertThat(cfg.comment().limits().perSubjectBurst()).isEqualTo(200);
+        assertThat(cfg.im().live().roomRate()).isEqualTo(100);
+        assertThat(cfg.im().live().roomBurst()).isEqualTo(300);
+        StandaloneConfig off = load("{}", "comment.limits.perSubjectRate=0", "im.live.roomRate=0");
+        assertThat(off.comment().limits().perSubjectRate()).isZero();
+        assertThat(off.im().live().roomRate()).isZero();
+    }
+
+    @Test
     void methodTimeoutsAreAListOfMethodAndTimeout() throws Exception {
         StandaloneConfig cfg = load("""
                 grpc:

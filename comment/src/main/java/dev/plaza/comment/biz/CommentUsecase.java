@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <p>Post checks, in order: message 1..1000 characters (-400 / 12025); the object exists (-404) and its comments
  * are open (12002); root and parent form a thread of this subject (-404 / 12022 / -400); the user's write budget
- * (-509); sensitive words (12016, or held for review); the same text again within the window (12051).
+ * (-509), then the subject's quota over all users (-509 too); sensitive words (12016, or held for review); the same
+ * text again within the window (12051).
  */
 public final class CommentUsecase {
     /** {@link DeleteEvent#getBy()} values. */
@@ -39,13 +40,14 @@ public final class CommentUsecase {
     private final SensitiveFilter sensitive;
     private final WriteLimiter postLimiter;
     private final WriteLimiter actionLimiter;
+    private final SubjectPostQuota subjectQuota;
     private final DuplicateGuard duplicates;
     private final Snowflake ids;
     private final Clock clock;
 
     public CommentUsecase(CommentReadUsecase reads, CommentReadRepo repo, CommentEvents events, Mentions mentions,
                           SensitiveFilter sensitive, WriteLimiter postLimiter, WriteLimiter actionLimiter,
-                          DuplicateGuard duplicates, Snowflake ids, Clock clock) {
+                          SubjectPostQuota subjectQuota, DuplicateGuard duplicates, Snowflake ids, Clock clock) {
         this.reads = reads;
         this.repo = repo;
         this.events = events;
@@ -53,6 +55,7 @@ public final class CommentUsecase {
         this.sensitive = sensitive;
         this.postLimiter = postLimiter;
         this.actionLimiter = actionLimiter;
+        this.subjectQuota = subjectQuota;
         this.duplicates = duplicates;
         this.ids = ids;
         this.clock = clock;
@@ -78,7 +81,8 @@ public final class CommentUsecase {
             throw CommentErrors.closed(key);
         }
         Placement thread = thread(key, p.root(), p.parent(), subject.ownerMid());
-        if (!postLimiter.tryAcquire(p.mid())) {
+        // the user's own budget first: a user over it must not spend the subject's shared quota
+        if (!postLimiter.tryAcquire(p.mid()) || !subjectQuota.tryAcquire(key)) {
             throw CommentErrors.tooFrequent();
         }
         int state = ReplyState.NORMAL;

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param rpcTimeout      deadline of each look-up in the account and archive services
  * @param ownerTtl        how long a video's owner is remembered (owners do not change)
  * @param memberTtl       how long a member's name and face are remembered
- * @param limits          per-user write limits
+ * @param limits          per-user write limits and the per-subject post quota
  * @param sensitive       the sensitive-word filter
  * @param job             the job role in this process
  * @param admin           the admin role in this process
@@ -95,19 +95,30 @@ public record CommentConfig(CommentDbConfig db, int workerId, int eventPartition
      * @param actions         likes, dislikes, deletes, pins and closes one user may make per {@code window}
      * @param window          the rate-limit window
      * @param duplicateWindow the same text from the same user in the same subject within this is refused (12051)
+     * @param perSubjectRate  posts per second to one subject by all users together, over all instances (a token
+     *                        bucket in Redis); 0 turns the quota off
+     * @param perSubjectBurst posts one subject takes at once before the rate applies
      */
-    public record Limits(int posts, int actions, Duration window, Duration duplicateWindow) {
+    public record Limits(int posts, int actions, Duration window, Duration duplicateWindow, double perSubjectRate,
+                         int perSubjectBurst) {
         public Limits {
             if (posts < 1 || actions < 1) {
                 throw new IllegalArgumentException("comment.limits.posts and actions must be at least 1");
             }
             positive("comment.limits.window", window);
             positive("comment.limits.duplicateWindow", duplicateWindow);
+            if (!(perSubjectRate >= 0) || Double.isInfinite(perSubjectRate) || perSubjectBurst < 1) {
+                throw new IllegalArgumentException("comment.limits.perSubjectRate must be 0 (off) or positive and "
+                        + "perSubjectBurst at least 1");
+            }
         }
 
-        /** 10 posts and 30 actions per 10 s, duplicates refused for 60 s. */
+        /**
+         * 10 posts and 30 actions per 10 s, duplicates refused for 60 s; 50 posts/s per subject, 200 at once (far
+         * above what people write under one video, so only a flood meets it).
+         */
         public static Limits defaults() {
-            return new Limits(10, 30, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            return new Limits(10, 30, Duration.ofSeconds(10), Duration.ofSeconds(60), 50, 200);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.plaza.comment.biz.CommentUsecase;
 import dev.plaza.comment.biz.Mentions;
 import dev.plaza.comment.data.cache.RedisCommentCache;
 import dev.plaza.comment.data.cache.RedisDuplicateGuard;
+import dev.plaza.comment.data.cache.RedisSubjectPostQuota;
 import dev.plaza.comment.data.cache.RedisWriteLimiter;
 import dev.plaza.comment.data.db.CommentShards;
 import dev.plaza.comment.data.db.ShardedCommentReadRepo;
@@ -92,6 +93,7 @@ public final class CommentServer implements AutoCloseable {
                     cfg.sensitive().filter(),
                     new RedisWriteLimiter(redis, "post", limits.posts(), limits.window()),
                     new RedisWriteLimiter(redis, "action", limits.actions(), limits.window()),
+                    RedisSubjectPostQuota.of(redis, limits.perSubjectRate(), limits.perSubjectBurst(), registry),
                     new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(cfg.workerId()), clock);
             readMeters(reads, registry);
             heat.start(); // fades the counts while no reads come, so an idle instance's hot set empties too

@@ -29,6 +29,7 @@ class CommentUsecaseTest {
     private Fakes.Members members;
     private Fakes.Limiter posts;
     private Fakes.Limiter actions;
+    private Fakes.SubjectQuota subjectQuota;
     private Fakes.Duplicates duplicates;
     private CommentUsecase writes;
 
@@ -45,6 +46,7 @@ class CommentUsecaseTest {
         members = new Fakes.Members().add(OWNER, "uploader").add(ALICE, "alice").add(BOB, "bob");
         posts = new Fakes.Limiter(100);
         actions = new Fakes.Limiter(100);
+        subjectQuota = new Fakes.SubjectQuota(100);
         duplicates = new Fakes.Duplicates();
         writes = usecase(new SensitiveFilter(List.of("badword", "脏话"), SensitiveFilter.Mode.REJECT));
     }
@@ -58,8 +60,8 @@ class CommentUsecaseTest {
         CommentReadUsecase reads = new CommentReadUsecase(cache, repo, events, subjects,
                 Fakes.heat(), CommentReadUsecase.Settings.defaults(),
                 Clock.systemUTC());
-        return new CommentUsecase(reads, repo, events, new Mentions(members), filter, posts, actions, duplicates,
-                new Snowflake(3), Clock.systemUTC());
+        return new CommentUsecase(reads, repo, events, new Mentions(members), filter, posts, actions,
+                subjectQuota, duplicates, new Snowflake(3), Clock.systemUTC());
     }
 
     private PostResult post(long mid, String message) {
@@ -143,6 +145,28 @@ class CommentUsecaseTest {
         post(ALICE, "two");
         refused(() -> post(ALICE, "three"), -509, "TOO_FREQUENT");
         post(BOB, "bob again");
+    }
+
+    @Test
+    void aSubjectsQuotaHoldsForAllUsersTogether() {
+        Reply root = repo.add(VIDEO, BOB, 0, 0, "root");
+        subjectQuota.limit = 3;
+        post(ALICE, "one");
+        post(BOB, "two");
+        reply(ALICE, root.rpid(), 0, "three");
+        refused(() -> post(BOB, "four"), -509, "TOO_FREQUENT");
+        refused(() -> reply(ALICE, root.rpid(), 0, "a reply counts too"), -509, "TOO_FREQUENT");
+        writes.post(new NewPost(OTHER, BOB, "another video has a quota of its own", 0, 0, "", "", ""));
+        assertThat(events.published).hasSize(4);
+    }
+
+    @Test
+    void aUserOverTheirOwnBudgetSpendsNothingOfTheSubjects() {
+        posts.limit = 1;
+        post(ALICE, "one");
+        refused(() -> post(ALICE, "two"), -509, "TOO_FREQUENT");
+        refused(() -> post(ALICE, "three"), -509, "TOO_FREQUENT");
+        assertThat(subjectQuota.used.get(VIDEO).get()).isEqualTo(1);
     }
 
     @Test

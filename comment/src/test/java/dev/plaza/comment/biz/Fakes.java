@@ -406,6 +406,21 @@ public final class Fakes {
         }
     }
 
+    /** A quota per subject: {@code limit} posts, counted per subject. */
+    public static final class SubjectQuota implements SubjectPostQuota {
+        public final Map<SubjectKey, AtomicInteger> used = new ConcurrentHashMap<>();
+        public volatile int limit;
+
+        public SubjectQuota(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public boolean tryAcquire(SubjectKey subject) {
+            return used.computeIfAbsent(subject, s -> new AtomicInteger()).incrementAndGet() <= limit;
+        }
+    }
+
     public static final class Duplicates implements DuplicateGuard {
         public final Set<String> claimed = new HashSet<>();
 

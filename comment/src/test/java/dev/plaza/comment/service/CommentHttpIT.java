@@ -55,7 +55,8 @@ class CommentHttpIT {
     void start(Endpoints endpoints) throws Exception {
         events = new SyncEvents();
         stack = CommentTestStack.start(endpoints, "cmt_http_it", 6,
-                new CommentTestStack.Limits(1000, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60)), s -> events);
+                new CommentTestStack.Limits(1000, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 1000),
+                s -> events);
         events.job = stack.job();
         http = HttpTestClient.local(stack.httpPort());
         uploader = stack.user("uploader_up");
@@ -508,10 +509,27 @@ class CommentHttpIT {
             assertThat(send.apply("other text").code()).isZero();
             assertThat(send.apply("third text").code()).isEqualTo(-509);
             assertThat(scope.events.size()).isEqualTo(2);
+
+            // the video's quota is over all users: the writer's three posts (the duplicate included: it passed the
+            // budgets) took 3 of its 5; the writer's refused fourth took none
+            LoginResult second = scope.stack.user("writer_l2");
+            java.util.function.BiFunction<Long, String, Answer> send2 = (video, m) -> h.post("/x/v2/reply/add")
+                    .bearer(second.token()).param("type", 1).param("oid", video).param("message", m).send();
+            long other = scope.stack.video(scope.writer, "limits, another video");
+            assertThat(send2.apply(other, "another video has its own quota").code()).isZero();
+            assertThat(send2.apply(oid, "second writer 1").code()).isZero();
+            assertThat(send2.apply(oid, "second writer 2").code()).isZero();
+            // the second writer's third post: within their own budget (3), over the video's (5)
+            Answer flooded = send2.apply(oid, "second writer 3");
+            assertThat(flooded.code()).as(flooded.toString()).isEqualTo(-509);
+            assertThat(scope.events.size()).isEqualTo(5);
         }
     }
 
-    /** A second stack (own databases and Redis db) with tight limits: 3 posts per 10 s. */
+    /**
+     * A second stack (own databases and Redis db) with tight limits: 3 posts per user per 10 s, 5 per video at once
+     * (then one per 100 s).
+     */
     private final class CommentTestStackScope implements AutoCloseable {
         final SyncEvents events = new SyncEvents();
         final CommentTestStack stack;
@@ -519,7 +537,8 @@ class CommentHttpIT {
 
         CommentTestStackScope() throws Exception {
             stack = CommentTestStack.start(dev.plaza.engines.EnginesExtension.endpoints(), "cmt_limits_it", 7,
-                    new CommentTestStack.Limits(3, 3, Duration.ofSeconds(10), Duration.ofSeconds(60)), s -> events);
+                    new CommentTestStack.Limits(3, 3, Duration.ofSeconds(10), Duration.ofSeconds(60), 0.01, 5),
+                    s -> events);
             events.job = stack.job();
             writer = stack.user("writer_l");
         }

@@ -16,6 +16,7 @@ import dev.plaza.comment.biz.Mentions;
 import dev.plaza.kit.text.SensitiveFilter;
 import dev.plaza.comment.data.cache.RedisCommentCache;
 import dev.plaza.comment.data.cache.RedisDuplicateGuard;
+import dev.plaza.comment.data.cache.RedisSubjectPostQuota;
 import dev.plaza.comment.data.cache.RedisWriteLimiter;
 import dev.plaza.comment.data.db.CommentDbConfig;
 import dev.plaza.comment.data.db.CommentShards;
@@ -55,10 +56,11 @@ final class CommentTestStack implements AutoCloseable {
     static final String PASSWORD = "correct-horse-9";
     static final List<String> SENSITIVE = List.of("badword", "广告");
 
-    /** Limits of the write path, small enough to reach in a test. */
-    record Limits(int posts, int actions, Duration window, Duration duplicateWindow) {
+    /** Limits of the write path, small enough to reach in a test; a per-subject rate of 0 is no quota. */
+    record Limits(int posts, int actions, Duration window, Duration duplicateWindow, double perSubjectRate,
+                  int perSubjectBurst) {
         static Limits generous() {
-            return new Limits(1000, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            return new Limits(1000, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000, 1000);
         }
     }
 
@@ -141,6 +143,7 @@ final class CommentTestStack implements AutoCloseable {
                 new SensitiveFilter(SENSITIVE, SensitiveFilter.Mode.REJECT),
                 new RedisWriteLimiter(redis, "post", limits.posts(), limits.window()),
                 new RedisWriteLimiter(redis, "action", limits.actions(), limits.window()),
+                RedisSubjectPostQuota.of(redis, limits.perSubjectRate(), limits.perSubjectBurst(), meters),
                 new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(1), Clock.systemUTC());
         commentStub = CommentGrpc.newBlockingStub(serve(channels, "comment", new CommentGrpcService(writes, reads)));
 

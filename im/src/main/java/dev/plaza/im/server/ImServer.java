@@ -15,6 +15,7 @@ import dev.plaza.im.live.data.ArchiveRoomDirectory;
 import dev.plaza.im.live.data.PushRoomPublisher;
 import dev.plaza.im.live.data.RedisDanmakuHistory;
 import dev.plaza.im.live.data.RedisDanmakuRateLimiter;
+import dev.plaza.im.live.data.RedisRoomQuota;
 import dev.plaza.im.live.service.LiveHttpRoutes;
 import dev.plaza.im.logic.server.LogicServer;
 import dev.plaza.im.pm.server.PmServer;
@@ -85,6 +86,7 @@ public final class ImServer implements AutoCloseable {
                 new ArchiveRoomDirectory(ArchiveGrpc.newBlockingStub(channels.forService(ArchiveGrpc.SERVICE_NAME)),
                         rpcTimeout),
                 new RedisDanmakuRateLimiter(redis, live.perRoomBurst(), live.perRoomWindow()),
+                RedisRoomQuota.of(redis, live.roomRate(), live.roomBurst(), meters),
                 new PushRoomPublisher(logic.pushes()),
                 new RedisDanmakuHistory(redis, live.historySize(), live.historyTtl()),
                 new AccountUserNames(account, rpcTimeout), clock);

@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * One {@link TokenBucket} per key (a user, an IP address), in process. Buckets live in a bounded Caffeine map and are
  * forgotten after {@code idle} without use (a forgotten bucket is a full one, so forgetting never tightens a limit).
- * For a limit that must hold over all instances use a Redis window ({@code kit.redis.FixedWindowLimiter}) instead;
- * this one is for flood protection at the edge, where a per-instance share is what matters.
+ * For a limit that must hold over all instances use Redis instead ({@code kit.redis.RedisTokenBucket},
+ * {@code kit.redis.FixedWindowLimiter}); this one is for flood protection at the edge, where a per-instance share is
+ * what matters.
  */
 public final class KeyedRateLimiter {
     private final String name;

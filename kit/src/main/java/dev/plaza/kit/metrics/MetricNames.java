@@ -41,6 +41,19 @@ public final class MetricNames {
     public static final String DEGRADED = "plaza.degraded";
     /** Gauge, tags {@link #TARGET} and {@link #SERVICE}: calls in flight through a bulkhead. */
     public static final String BULKHEAD_IN_FLIGHT = "plaza.bulkhead.in.flight";
+    /**
+     * Counter, tag {@code limiter} (the quota's name): requests a shared Redis quota ({@code kit.redis.RedisTokenBucket})
+     * let through, including those let through because Redis failed and the quota fails open
+     * ({@code plaza_quota_allowed_total}).
+     */
+    public static final String QUOTA_ALLOWED = "plaza.quota.allowed";
+    /** Counter, tag {@code limiter}: requests a shared quota refused ({@code plaza_quota_refused_total}). */
+    public static final String QUOTA_REFUSED = "plaza.quota.refused";
+    /**
+     * Counter, tag {@code limiter}: quota checks Redis could not answer, decided by the quota's fail-open or
+     * fail-closed setting instead ({@code plaza_quota_errors_total}).
+     */
+    public static final String QUOTA_ERRORS = "plaza.quota.errors";
 
     public static final String METHOD = "method";
     public static final String ROUTE = "route";

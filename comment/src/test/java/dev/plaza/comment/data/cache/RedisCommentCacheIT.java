@@ -11,11 +11,13 @@ import dev.plaza.comment.biz.ReplyState;
 import dev.plaza.comment.biz.Sort;
 import dev.plaza.comment.biz.Subject;
 import dev.plaza.comment.biz.SubjectKey;
+import dev.plaza.comment.biz.SubjectPostQuota;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.RequiresEngines;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,6 +184,23 @@ class RedisCommentCacheIT {
         assertThat(redis.sync().pttl(RedisWriteLimiter.key("post", 1))).isBetween(1L, 300L);
         Thread.sleep(350);
         assertThat(limiter.tryAcquire(1)).isTrue();
+    }
+
+    @Test
+    void subjectQuotaIsOneBucketPerSubjectOverAllUsers() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SubjectPostQuota quota = RedisSubjectPostQuota.of(redis, 0.5, 2, meters); // a post per 2 s, 2 at once
+        assertThat(quota.tryAcquire(VIDEO)).isTrue();
+        assertThat(quota.tryAcquire(VIDEO)).isTrue();
+        assertThat(quota.tryAcquire(VIDEO)).isFalse();
+        assertThat(quota.tryAcquire(new SubjectKey(1, 4243))).isTrue();
+        assertThat(quota.tryAcquire(new SubjectKey(17, 4242))).as("another type, another subject").isTrue();
+        assertThat(RedisSubjectPostQuota.key(VIDEO)).isEqualTo("c:quota:post:1:4242");
+        assertThat(redis.sync().pttl(RedisSubjectPostQuota.key(VIDEO))).isBetween(3_000L, 4_000L);
+        assertThat(meters.get("plaza.quota.refused").tag("limiter", RedisSubjectPostQuota.LIMITER).counter().count())
+                .isEqualTo(1);
+        assertThat(RedisSubjectPostQuota.of(redis, 0, 2, meters)).as("0 is off")
+                .isNotInstanceOf(RedisSubjectPostQuota.class);
     }
 
     @Test

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live-room chat: a user's danmaku is checked (login, parameters, length, sensitive words, the room, the per-room
- * rate limit, in that order: the cheap checks first and the budget only spent on a message that would be sent),
+ * Live-room chat: a user's danmaku is checked (login, parameters, length, sensitive words, the room, the user's
+ * per-room rate limit, the room's quota over all users, in that order: the cheap checks first and the budgets only
+ * spent on a message that would be sent; a user over their own budget spends nothing of the room's),
  * broadcast to the room as Bilibili's {@code DANMU_MSG}, then kept in the room's recent list. A refusal publishes
  * and stores nothing.
  */
@@ -39,18 +40,20 @@ public final class DanmakuUsecase {
     private final SensitiveFilter sensitive;
     private final RoomDirectory rooms;
     private final DanmakuRateLimiter limiter;
+    private final RoomQuota roomQuota;
     private final RoomPublisher publisher;
     private final DanmakuHistoryRepo history;
     private final UserNames names;
     private final Clock clock;
 
     public DanmakuUsecase(LiveConfig config, SensitiveFilter sensitive, RoomDirectory rooms,
-                          DanmakuRateLimiter limiter, RoomPublisher publisher, DanmakuHistoryRepo history,
-                          UserNames names, Clock clock) {
+                          DanmakuRateLimiter limiter, RoomQuota roomQuota, RoomPublisher publisher,
+                          DanmakuHistoryRepo history, UserNames names, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.sensitive = Objects.requireNonNull(sensitive, "sensitive");
         this.rooms = Objects.requireNonNull(rooms, "rooms");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.roomQuota = Objects.requireNonNull(roomQuota, "roomQuota");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.history = Objects.requireNonNull(history, "history");
         this.names = Objects.requireNonNull(names, "names");
@@ -84,6 +87,9 @@ public final class DanmakuUsecase {
         requireRoom(s.roomId());
         if (!limiter.tryAcquire(s.mid(), s.roomId())) {
             throw LiveErrors.tooFast(config.perRoomBurst(), config.perRoomWindow().toMillis());
+        }
+        if (!roomQuota.tryAcquire(s.roomId())) {
+            throw LiveErrors.roomTooBusy(s.roomId());
         }
         String nickname = s.nickname() == null || s.nickname().isBlank() ? nameOf(s.mid()) : s.nickname();
         Danmaku d = new Danmaku(UUID.randomUUID().toString().replace("-", ""), s.roomId(), s.mid(), nickname, text,

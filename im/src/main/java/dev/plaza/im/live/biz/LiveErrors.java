@@ -14,7 +14,7 @@ public final class LiveErrors {
     public static final String BAD_PARAMETER = ImErrorReason.BAD_PARAMETER.name();
     /** -400: the message holds a listed word (refused, as comments in REJECT mode). */
     public static final String DANMAKU_SENSITIVE = ImErrorReason.DANMAKU_SENSITIVE.name();
-    /** -509: more danmaku in a room than the window allows. */
+    /** -509: more danmaku in a room than the user's window or the room's quota allows. */
     public static final String DANMAKU_TOO_FAST = ImErrorReason.DANMAKU_TOO_FAST.name();
     /** -404: no video with that aid, so no room. */
     public static final String ROOM_NOT_FOUND = ImErrorReason.ROOM_NOT_FOUND.name();
@@ -33,6 +33,11 @@ public final class LiveErrors {
     public static PlazaError tooFast(int burst, long windowMillis) {
         return PlazaError.of(ErrorCode.TOO_FREQUENT, DANMAKU_TOO_FAST,
                 "too many danmaku: at most " + burst + " per " + windowMillis + " ms in a room").withDomain(DOMAIN);
+    }
+
+    public static PlazaError roomTooBusy(long roomId) {
+        return PlazaError.of(ErrorCode.TOO_FREQUENT, DANMAKU_TOO_FAST,
+                "too many danmaku in room " + roomId + " right now, try again shortly").withDomain(DOMAIN);
     }
 
     public static PlazaError roomNotFound(long roomId) {

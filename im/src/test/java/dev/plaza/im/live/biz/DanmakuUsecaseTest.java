@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaza.kit.errors.PlazaError;
 import dev.plaza.kit.text.SensitiveFilter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class DanmakuUsecaseTest {
@@ -29,11 +31,14 @@ class DanmakuUsecaseTest {
     private final List<Published> published = new ArrayList<>();
     private final List<Danmaku> stored = new ArrayList<>();
     private final Map<String, Integer> taken = new HashMap<>();
+    private final Map<Long, Integer> roomTaken = new HashMap<>();
+    private int roomLimit = 1000;
     private final DanmakuUsecase usecase = usecase(LiveConfig.defaults(), Set.of(ROOM));
 
     private DanmakuUsecase usecase(LiveConfig cfg, Set<Long> rooms) {
         DanmakuRateLimiter limiter = (mid, room) ->
                 taken.merge(mid + ":" + room, 1, Integer::sum) <= cfg.perRoomBurst();
+        RoomQuota roomQuota = room -> roomTaken.merge(room, 1, Integer::sum) <= roomLimit;
         DanmakuHistoryRepo history = new DanmakuHistoryRepo() {
             @Override
             public void append(Danmaku d) {
@@ -46,7 +51,7 @@ class DanmakuUsecaseTest {
             }
         };
         return new DanmakuUsecase(cfg, new SensitiveFilter(List.of("badword"), SensitiveFilter.Mode.REJECT),
-                rooms::contains, limiter, (room, op, body) -> published.add(new Published(room, op, body)),
+                rooms::contains, limiter, roomQuota, (room, op, body) -> published.add(new Published(room, op, body)),
                 history, mid -> "looked-up-" + mid, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -62,6 +67,7 @@ class DanmakuUsecaseTest {
         assertThat(published).isEmpty();
         assertThat(stored).isEmpty();
         assertThat(taken).isEmpty(); // a refused message spends no budget
+        assertThat(roomTaken).isEmpty();
     }
 
     @Test
@@ -153,6 +159,34 @@ class DanmakuUsecaseTest {
     }
 
     @Test
+    void aRoomsQuotaHoldsForAllUsersTogether() {
+        roomLimit = 4;
+        for (long mid = 10; mid < 14; mid++) {
+            usecase.send(new SendDanmaku(mid, "u" + mid, ROOM, "hi", 0, 1, 25, 0));
+        }
+        assertThatThrownBy(() -> usecase.send(msg("a fifth user"))).isInstanceOfSatisfying(PlazaError.class, e -> {
+            assertThat(e.code()).isEqualTo(-509);
+            assertThat(e.reason()).isEqualTo(LiveErrors.DANMAKU_TOO_FAST);
+            assertThat(e.getMessage()).contains("room 1000");
+        });
+        assertThat(published).hasSize(4);
+        assertThat(stored).hasSize(4);
+    }
+
+    @Test
+    void aUserOverTheirOwnBudgetSpendsNothingOfTheRooms() {
+        for (int i = 0; i < 5; i++) {
+            try {
+                usecase.send(msg("m" + i));
+            } catch (PlazaError e) {
+                assertThat(e.code()).isEqualTo(-509);
+            }
+        }
+        assertThat(published).hasSize(3);
+        assertThat(roomTaken).containsEntry(ROOM, 3);
+    }
+
+    @Test
     void missingNameIsLookedUp() throws Exception {
         usecase.send(new SendDanmaku(ALICE, "", ROOM, "hi", 0, 1, 25, 0));
         assertThat(JSON.readTree(published.getFirst().body()).get("info").get(2).get(1).asText())
@@ -170,7 +204,7 @@ class DanmakuUsecaseTest {
     @Test
     void storeFailureAfterBroadcastStillAnswers() {
         DanmakuUsecase u = new DanmakuUsecase(LiveConfig.defaults(), SensitiveFilter.none(), r -> true,
-                (m, r) -> true, (room, op, body) -> published.add(new Published(room, op, body)),
+                (m, r) -> true, RoomQuota.unlimited(), (room, op, body) -> published.add(new Published(room, op, body)),
                 new DanmakuHistoryRepo() {
                     @Override
                     public void append(Danmaku d) {
@@ -188,17 +222,23 @@ class DanmakuUsecaseTest {
 
     @Test
     void configValidation() {
+        Duration fiveSeconds = Duration.ofSeconds(5);
+        Duration day = Duration.ofDays(1);
         assertThat(LiveConfig.defaults().maxLength()).isEqualTo(100);
         assertThat(LiveConfig.defaults().historySize()).isEqualTo(10);
-        assertThatThrownBy(() -> new LiveConfig(0, 3, java.time.Duration.ofSeconds(5), 10,
-                java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LiveConfig(100, 0, java.time.Duration.ofSeconds(5), 10,
-                java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LiveConfig(100, 3, java.time.Duration.ZERO, 10,
-                java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LiveConfig(100, 3, java.time.Duration.ofSeconds(5), 0,
-                java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new LiveConfig(100, 3, java.time.Duration.ofSeconds(5), 10,
-                java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(LiveConfig.defaults().roomRate()).isEqualTo(100);
+        assertThat(LiveConfig.defaults().roomBurst()).isEqualTo(300);
+        assertThat(new LiveConfig(100, 3, fiveSeconds, 0, 1, 10, day).roomRate()).as("0 is off").isZero();
+        for (ThrowableAssert.ThrowingCallable bad : List.<ThrowableAssert.ThrowingCallable>of(
+                () -> new LiveConfig(0, 3, fiveSeconds, 100, 300, 10, day),
+                () -> new LiveConfig(100, 0, fiveSeconds, 100, 300, 10, day),
+                () -> new LiveConfig(100, 3, Duration.ZERO, 100, 300, 10, day),
+                () -> new LiveConfig(100, 3, fiveSeconds, -1, 300, 10, day),
+                () -> new LiveConfig(100, 3, fiveSeconds, Double.NaN, 300, 10, day),
+                () -> new LiveConfig(100, 3, fiveSeconds, 100, 0, 10, day),
+                () -> new LiveConfig(100, 3, fiveSeconds, 100, 300, 0, day),
+                () -> new LiveConfig(100, 3, fiveSeconds, 100, 300, 10, Duration.ZERO))) {
+            assertThatThrownBy(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

@@ -6,8 +6,10 @@ import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.RequiresEngines;
 import dev.plaza.im.live.biz.Danmaku;
+import dev.plaza.im.live.biz.RoomQuota;
 import dev.plaza.kit.redis.Redis;
 import dev.plaza.kit.redis.RedisConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +61,21 @@ class RedisDanmakuIT {
         Thread.sleep(350);
         assertThat(redis.sync().exists(RedisDanmakuRateLimiter.key(1, 1000))).isZero();
         assertThat(limiter.tryAcquire(1, 1000)).isTrue();
+    }
+
+    @Test
+    void roomQuotaIsOneBucketPerRoomOverAllUsers() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RoomQuota quota = RedisRoomQuota.of(redis, 1, 3, meters); // one per second, 3 at once
+        assertThat(quota.tryAcquire(1000)).isTrue();
+        assertThat(quota.tryAcquire(1000)).isTrue();
+        assertThat(quota.tryAcquire(1000)).isTrue();
+        assertThat(quota.tryAcquire(1000)).isFalse();
+        assertThat(quota.tryAcquire(1001)).as("another room").isTrue();
+        assertThat(redis.sync().pttl(RedisRoomQuota.key(1000))).isBetween(2_000L, 3_000L);
+        assertThat(meters.get("plaza.quota.refused").tag("limiter", RedisRoomQuota.LIMITER).counter().count())
+                .isEqualTo(1);
+        assertThat(RedisRoomQuota.of(redis, 0, 3, meters)).as("0 is off").isNotInstanceOf(RedisRoomQuota.class);
     }
 
     @Test

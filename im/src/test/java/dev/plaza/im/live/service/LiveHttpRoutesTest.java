@@ -8,6 +8,7 @@ import dev.plaza.im.live.biz.Danmaku;
 import dev.plaza.im.live.biz.DanmakuHistoryRepo;
 import dev.plaza.im.live.biz.DanmakuUsecase;
 import dev.plaza.im.live.biz.LiveConfig;
+import dev.plaza.im.live.biz.RoomQuota;
 import dev.plaza.im.live.biz.UserNames;
 import dev.plaza.kit.http.Authenticator;
 import dev.plaza.kit.http.HttpEdge;
@@ -53,7 +54,7 @@ class LiveHttpRoutesTest {
         };
         DanmakuUsecase usecase = new DanmakuUsecase(LiveConfig.defaults(),
                 new SensitiveFilter(List.of("badword"), SensitiveFilter.Mode.REJECT), room -> room == 1000,
-                (mid, room) -> true, (room, op, body) -> published.add(body), history, UserNames.none(),
+                (mid, room) -> true, RoomQuota.unlimited(), (room, op, body) -> published.add(body), history, UserNames.none(),
                 Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC));
         Authenticator auth = token -> token.equals("alice-token") ? Optional.of(ALICE) : Optional.empty();
         edge = HttpEdge.builder(new HttpEdgeConfig("127.0.0.1", 0, List.of("http://ui.example"), 2048,
