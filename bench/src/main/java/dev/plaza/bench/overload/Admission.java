@@ -6,9 +6,10 @@ import io.grpc.Status;
 
 /**
  * Admission control applied by the work route itself, first thing in the handler: how the peers (Sentinel,
- * Gradient2) are plugged in. The kit's BBR limiter does not go through here: HttpEdge applies it right before the
- * handler runs (after the drain check, before the caller is resolved, which a public route skips), so both sit at the
- * start of handling and see the same requests and the same service time.
+ * Gradient2) are plugged in. The kit's BBR limiter does not go through here: HttpEdge applies it in front of Javalin,
+ * on the Jetty I/O thread that parsed the request, and answers a refusal from there (see the kit's
+ * AdmissionHandler). So BBR decides earlier and refuses more cheaply than the peers can from inside a route; that is
+ * the kit's design being measured, not a difference of setup.
  */
 interface Admission {
     /**

@@ -29,8 +29,10 @@ import java.util.Map;
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.overload.OverloadBench --jdbc
  * jdbc:mariadb://127.0.0.1:PORT/overload [--user root] [--password ""] [--modes none,bbr,sentinel,gradient2]
  * [--steps 0.5,1,1.5,2,3] [--step-seconds 15] [--warmup-seconds 20] [--capacity C] [--capacity-connections 32]
- * [--capacity-seconds 10] [--cpu-micros 1000] [--timeout-seconds 5] [--max-connections 1024] [--out docs/img]
- * [--log-dir bench/target/overload]}. The MariaDB can be a running {@code ./plaza up}'s (it prints "MariaDB
+ * [--capacity-seconds 10] [--cpu-micros 1000 | --rounds N] [--timeout-seconds 5] [--max-connections 1024]
+ * [--out docs/img] [--log-dir bench/target/overload] [--alt-classpath JAR]}. A mode ending in {@code @alt}
+ * ({@code --modes bbr@alt,bbr,bbr@alt,bbr}) runs its server from {@code --alt-classpath}, e.g. a jar built before a
+ * change, for a before/after comparison in one session; its log and its rows carry the suffix. The MariaDB can be a running {@code ./plaza up}'s (it prints "MariaDB
  * 127.0.0.1:NNNNN" at start); the database is created if missing.
  */
 public final class OverloadBench {
@@ -43,8 +45,9 @@ public final class OverloadBench {
             System.out.println("usage: OverloadBench --jdbc jdbc:mariadb://127.0.0.1:PORT/overload [--user root] "
                     + "[--password \"\"] [--modes none,bbr,sentinel,gradient2] [--steps 0.5,1,1.5,2,3] "
                     + "[--step-seconds 15] [--warmup-seconds 20] [--capacity C] [--capacity-connections 32] "
-                    + "[--capacity-seconds 10] [--cpu-micros 1000] [--timeout-seconds 5] [--max-connections 1024] "
-                    + "[--out docs/img] [--log-dir bench/target/overload]");
+                    + "[--capacity-seconds 10] [--cpu-micros 1000 | --rounds N] [--timeout-seconds 5] "
+                    + "[--max-connections 1024] [--out docs/img] [--log-dir bench/target/overload] "
+                    + "[--alt-classpath JAR (for modes ending in @alt)]");
             return;
         }
         String jdbc = a.get("jdbc");
@@ -60,12 +63,19 @@ public final class OverloadBench {
         int maxConnections = Integer.parseInt(a.getOrDefault("max-connections", "1024"));
         Path out = Path.of(a.getOrDefault("out", "docs/img"));
         Path logDir = Path.of(a.getOrDefault("log-dir", "bench/target/overload"));
+        ServerProcess.altClasspath = a.get("alt-classpath");
 
         System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 loadAverage());
-        int rounds = CpuBurn.calibrate(Long.parseLong(a.getOrDefault("cpu-micros", "1000")));
-        System.out.printf("CPU work: %d SHA-256 rounds over 1 KiB (~%s us of one core, calibrated)%n", rounds,
-                a.getOrDefault("cpu-micros", "1000"));
+        int rounds;
+        if (a.containsKey("rounds")) { // the same work as an earlier run, whatever the machine's load now
+            rounds = Integer.parseInt(a.get("rounds"));
+            System.out.printf("CPU work: %d SHA-256 rounds over 1 KiB (given)%n", rounds);
+        } else {
+            rounds = CpuBurn.calibrate(Long.parseLong(a.getOrDefault("cpu-micros", "1000")));
+            System.out.printf("CPU work: %d SHA-256 rounds over 1 KiB (~%s us of one core, calibrated)%n", rounds,
+                    a.getOrDefault("cpu-micros", "1000"));
+        }
         try (Database db = Database.open(new DbConfig(jdbc, user, password, 2, Duration.ofSeconds(10)), "seed", null)) {
             WorkTable.ensureSeeded(db);
         }

@@ -20,13 +20,14 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1 with one route, {@code GET /work}, that burns about 1 ms of CPU ({@link CpuBurn}) and runs one indexed
  * range read on MariaDB ({@link WorkTable}) through a 16-connection Hikari pool.
  *
- * <p>Admission control by mode: {@code none}; {@code bbr} the kit's {@link BbrLimiter} on the edge's own hook, with
+ * <p>Admission control by mode: {@code none}; {@code bbr} the kit's {@link BbrLimiter} on the edge's own hook (in front of Javalin), with
  * {@link CpuUsage#detect()}; {@code sentinel} / {@code gradient2} the peers, entered first thing in the route. The
  * pool's connection timeout is 30 s, beyond the client's 5 s, so in mode {@code none} nothing is refused by the pool
  * either: requests queue, which is what "no admission control" means.
  *
  * <p>Prints {@code READY <port>} once serving, then a {@code STATS} line every second (the CPU load as the kit's
- * CpuUsage reads it, and the limiter's state), which the bench picks up from its log.
+ * CpuUsage reads it; this process's raw CPU over its cores and the machine's, unsmoothed; the limiter's state),
+ * which the bench picks up from its log.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.plaza.bench.overload.OverloadServer --mode bbr
  * --jdbc jdbc:mariadb://127.0.0.1:3306/overload --user root --password "" --rounds 300 [--port 0] [--pool 16]}.
@@ -73,10 +74,13 @@ public final class OverloadServer {
     }
 
     private static void printStats(CpuUsage cpu, BbrLimiter bbr, Admission admission, WorkRoute work) {
+        System.out.println("CPU source: " + cpu);
         Thread.ofPlatform().daemon().name("overload-stats").start(() -> {
+            RawCpu raw = new RawCpu();
             while (true) {
                 String limiter = bbr != null ? bbr.snapshot() + " dropped=" + bbr.dropped() : admission.state();
-                System.out.println("STATS cpu=" + cpu.cpu() + " running=" + work.running() + " " + limiter);
+                System.out.println("STATS cpu=" + cpu.cpu() + " " + raw.next() + " running=" + work.running() + " "
+                        + limiter);
                 System.out.flush();
                 try {
                     Thread.sleep(1000);
@@ -85,5 +89,45 @@ public final class OverloadServer {
                 }
             }
         });
+    }
+
+    /**
+     * Unsmoothed readings over the last second, per mille, for the log only: {@code proc} this process's CPU time
+     * over its processors, {@code machine} the whole machine's busy share ({@code /proc/stat}).
+     */
+    private static final class RawCpu {
+        private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final int cores = Runtime.getRuntime().availableProcessors();
+        private long lastProc = os.getProcessCpuTime();
+        private long lastWall = System.nanoTime();
+        private long[] lastStat = stat();
+
+        String next() {
+            long proc = os.getProcessCpuTime();
+            long wall = System.nanoTime();
+            long[] st = stat();
+            long procPm = Math.round((proc - lastProc) * 1000.0 / ((wall - lastWall) * (double) cores));
+            long total = st[1] - lastStat[1];
+            long machinePm = total <= 0 ? -1 : Math.round(1000 - (st[0] - lastStat[0]) * 1000.0 / total);
+            lastProc = proc;
+            lastWall = wall;
+            lastStat = st;
+            return "proc=" + procPm + " machine=" + machinePm;
+        }
+
+        private static long[] stat() {
+            try {
+                String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim()
+                        .split("\\s+");
+                long total = 0;
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), total};
+            } catch (Exception e) {
+                return new long[] {0, 0};
+            }
+        }
     }
 }

@@ -22,15 +22,28 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /** Alternative class path for {@code @alt} modes (null: none given). */
+    static volatile String altClasspath;
+
     static ServerProcess start(Mode mode, String jdbc, String user, String password, int rounds, Path logDir)
             throws IOException, InterruptedException {
         Files.createDirectories(logDir);
-        Path log = logDir.resolve("server-" + mode.name().replace(':', '-') + ".log");
+        Path log = logDir.resolve("server-" + mode.name().replace(':', '-').replace('@', '-') + ".log");
+        for (int i = 2; Files.exists(log); i++) { // a mode run twice in one session keeps both logs
+            log = logDir.resolve("server-" + mode.name().replace(':', '-').replace('@', '-') + "-" + i + ".log");
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        if (mode.alt()) {
+            if (altClasspath == null) {
+                throw new IllegalArgumentException("mode " + mode.name() + " needs --alt-classpath");
+            }
+            classpath = altClasspath;
+        }
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Dcsp.sentinel.log.dir=" + logDir.resolve("sentinel").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), OverloadServer.class.getName(),
-                "--mode", mode.name(), "--jdbc", jdbc, "--user", user, "--password", password,
+                "-cp", classpath, OverloadServer.class.getName(),
+                "--mode", mode.serverMode(), "--jdbc", jdbc, "--user", user, "--password", password,
                 "--rounds", Integer.toString(rounds)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;

@@ -5,7 +5,6 @@ import dev.plaza.kit.errors.ErrorCode;
 import dev.plaza.kit.errors.PlazaError;
 import dev.plaza.kit.limit.Allowance;
 import dev.plaza.kit.limit.BbrLimiter;
-import dev.plaza.kit.limit.Criticality;
 import dev.plaza.kit.limit.KeyedRateLimiter;
 import dev.plaza.kit.log.AccessLog;
 import dev.plaza.kit.metrics.MetricNames;
@@ -26,6 +25,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * request id, trace span (W3C traceparent in, {@code X-Trace-Id} out), caller resolution by bearer token or
  * {@code SESSDATA} cookie, the csrf check for cookie-authenticated writes, the handler, the envelope, RED metrics
  * per route and an access-log line. Also serves {@code /health/live}, {@code /health/ready} and {@code /metrics}.
- * With a {@link BbrLimiter}, a request it sheds answers 503 / -503 right after the drain check, before the caller is
- * resolved or the handler runs; the health and metrics paths are never limited.
+ * With a {@link BbrLimiter}, requests are admitted or refused by an {@link AdmissionHandler} in front of Javalin, on
+ * the I/O thread that parsed them: a request it sheds answers a pre-rendered 503 / -503 before any of the above; the
+ * health and metrics paths and CORS preflights are never limited.
  */
 public final class HttpEdge implements AutoCloseable {
     /** Set on an answer some of whose data came from a fallback (the methods, comma-separated). */
@@ -114,6 +117,20 @@ public final class HttpEdge implements AutoCloseable {
             cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE; // see writeJson
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            if (limiter != null) {
+                // Jetty's acceptor and selectors on platform threads, and the limiter on the selector: a request is
+                // admitted or refused as soon as it is parsed, before it waits for a virtual thread (see
+                // AdmissionHandler). Javalin's own pool runs the selectors on virtual threads too, where they queue
+                // for a carrier behind handlers that burn CPU; a virtual thread is not preempted.
+                QueuedThreadPool io = new QueuedThreadPool(200, 4);
+                io.setName("plaza-http-io");
+                io.setVirtualThreadsExecutor(command -> Thread.ofVirtual().name("plaza-http").start(command));
+                cfg.jetty.threadPool = io;
+                Set<String> unlimited = Set.of("/health/live", "/health/ready", "/metrics");
+                AdmissionHandler admission = new AdmissionHandler(limiter, envelope.error(limiter.rejection()),
+                        unlimited, new HashSet<>(config.corsOrigins()), meters);
+                cfg.jetty.modifyServer(server -> server.setHandler(admission));
+            }
             cfg.routes.before(this::cors);
             for (RouteRegistry.Route route : routes) {
                 cfg.routes.addEndpoint(new io.javalin.router.Endpoint(handlerType(route.method()), route.path(),
@@ -190,15 +207,12 @@ public final class HttpEdge implements AutoCloseable {
         int code = 0;
         int status = 200;
         byte[] body = null;
-        Allowance allowance = null;
+        // admitted by the AdmissionHandler in front of Javalin (refused requests never get here)
+        Allowance allowance = limiter == null ? null : ctx.attribute(AdmissionHandler.ALLOWANCE);
         try (var scope = TraceContext.activate(span)) {
             ctx.header("X-Trace-Id", span.getSpanContext().getTraceId());
             if (draining) {
                 throw PlazaError.overloaded("SHUTTING_DOWN", "server is shutting down");
-            }
-            if (limiter != null) {
-                // a caller may mark its request sheddable (prefetches) or critical (payments): shed lowest first
-                allowance = limiter.allow(Criticality.parse(ctx.header(Criticality.METADATA_KEY))); // throws -503
             }
             if (ctx.contentLength() > config.maxRequestBytes()) {
                 // Refuse before any handler runs, whether or not the handler would have read the body.

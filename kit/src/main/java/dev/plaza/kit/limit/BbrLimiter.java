@@ -98,14 +98,31 @@ public final class BbrLimiter {
      * RESOURCE_EXHAUSTED) when it must be shed. The caller must call {@link Allowance#done()} when the request ends.
      */
     public Allowance allow(Criticality criticality) {
+        Allowance a = tryAllow(criticality);
+        if (a == null) {
+            throw rejection;
+        }
+        return a;
+    }
+
+    /**
+     * {@link #allow(Criticality)} without the exception: null when the request must be shed (counted as dropped),
+     * for callers that answer the refusal themselves, such as the HTTP edge's pre-rendered 503.
+     */
+    public Allowance tryAllow(Criticality criticality) {
         long now = nanoClock.getAsLong();
         if (shouldDrop(now, criticality)) {
             dropped.increment();
-            throw rejection;
+            return null;
         }
         inFlight.increment();
         passed.increment();
         return new Allowance(this, now);
+    }
+
+    /** The error a shed request gets (-503, reason {@value #LIMIT_EXCEEDED}, gRPC RESOURCE_EXHAUSTED). */
+    public PlazaError rejection() {
+        return rejection;
     }
 
     /** Called once per admitted request by {@link Allowance#done()}. */

@@ -70,6 +70,20 @@ final class CgroupCpuProbe implements CpuProbe {
                 quotaDir.resolve("cpu.cfs_period_us"), processors, nanoClock);
     }
 
+    /**
+     * True when the cgroup found is the root of its hierarchy, which holds every process on the machine and can have
+     * no quota: a v1 hierarchy root has {@code release_agent} / {@code cgroup.sane_behavior}, which no child has; a
+     * v2 root lacks {@code cgroup.type} and {@code cpu.max}, which every child with the cpu controller has. A
+     * container's own cgroup, also when mounted as {@code /sys/fs/cgroup} through a cgroup namespace, is no root.
+     */
+    boolean wholeMachine() {
+        Path dir = usageFile.getParent();
+        if (version.equals("v2")) {
+            return !Files.exists(dir.resolve("cgroup.type")) && !Files.exists(dir.resolve("cpu.max"));
+        }
+        return Files.exists(dir.resolve("release_agent")) || Files.exists(dir.resolve("cgroup.sane_behavior"));
+    }
+
     @Override
     public OptionalInt sample() {
         long now = nanoClock.getAsLong();

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * average lags on purpose (about 15 s from idle to 800 under full load): a limiter must react to sustained overload,
  * not to a GC pause or JIT warm-up. Readers pay one volatile read.
  *
- * <p>Sources, first that works: cgroup v2, cgroup v1 (both against the container's quota), else the JDK's
- * whole-machine load. One instance per process is enough; share it between limiters. {@link #start()} begins
- * sampling, {@link #close()} stops the thread.
+ * <p>Sources, first that works: cgroup v2, cgroup v1 (both against the container's quota); when the cgroup is the
+ * root (no container: it would be the whole machine), the process's own CPU time against what it uses plus what is
+ * idle ({@link ProcessShareCpuProbe}); else the JDK's whole-machine load. One instance per process is enough; share
+ * it between limiters. {@link #start()} begins sampling, {@link #close()} stops the thread.
  */
 public final class CpuUsage implements CpuSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CpuUsage.class);
@@ -43,10 +45,16 @@ public final class CpuUsage implements CpuSource, AutoCloseable {
         this.period = period;
     }
 
-    /** Measures this process's cgroup (v2, then v1) under {@code /sys/fs/cgroup}, else the machine's CPU load. */
+    /**
+     * Measures this process's cgroup (v2, then v1) under {@code /sys/fs/cgroup}; when that cgroup is the whole
+     * machine's (no container), the process's share of the CPU it can get ({@link ProcessShareCpuProbe}); else the
+     * machine's CPU load.
+     */
     public static CpuUsage detect() {
-        CpuProbe probe = CgroupCpuProbe.detect(Path.of("/sys/fs/cgroup"), selfCgroup(),
-                Runtime.getRuntime().availableProcessors(), System::nanoTime);
+        int processors = Runtime.getRuntime().availableProcessors();
+        CgroupCpuProbe cgroup = CgroupCpuProbe.detect(Path.of("/sys/fs/cgroup"), selfCgroup(), processors,
+                System::nanoTime);
+        CpuProbe probe = choose(cgroup, () -> ProcessShareCpuProbe.create(processors, System::nanoTime));
         if (probe == null) {
             probe = OsCpuProbe.create();
         }
@@ -54,6 +62,30 @@ public final class CpuUsage implements CpuSource, AutoCloseable {
             probe = new NoProbe(); // load stays 0: a limiter on it never drops, which beats failing to start
         }
         return new CpuUsage(probe, Duration.ofMillis(PERIOD_MILLIS));
+    }
+
+    /**
+     * The cgroup when it is a container's; the process's share when the cgroup is the root (the whole machine: the
+     * database, a load generator or a neighbour's build on the same host would count as this process's load, and
+     * there is no quota to divide by); the root cgroup still if that share cannot be read. Without a cgroup, the
+     * process share (null when that is unreadable too).
+     */
+    static CpuProbe choose(CgroupCpuProbe cgroup, Supplier<CpuProbe> processShare) {
+        if (cgroup == null) {
+            return processShare.get();
+        }
+        if (!cgroup.wholeMachine()) {
+            return cgroup;
+        }
+        CpuProbe share = processShare.get();
+        if (share == null) {
+            LOG.info("cpu usage: {} is the whole machine's and the process share is unreadable; using it",
+                    cgroup.describe());
+            return cgroup;
+        }
+        LOG.info("cpu usage: {} is the root cgroup (the whole machine, no quota); measuring this process's share of "
+                + "the CPU it can get instead", cgroup.describe());
+        return share;
     }
 
     /** Starts the sampling thread; a no-op if already started. */

@@ -7,6 +7,11 @@ import dev.plaza.kit.limit.Allowance;
 import dev.plaza.kit.limit.BbrLimiter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +35,16 @@ class HttpEdgeLimiterTest {
 
     @BeforeEach
     void start() {
-        edge = HttpEdge.builder(HttpEdgeConfig.local(0))
+        edge = HttpEdge.builder(new HttpEdgeConfig("127.0.0.1", 0, List.of("http://ui.example"), 1 << 20,
+                        Duration.ofSeconds(10)))
                 .meterRegistry(meters)
                 .metricsScrape(() -> "plaza_test 1\n")
                 .limiter(limiter)
                 .routes(r -> r.get("/echo", Access.PUBLIC, req -> Map.of("n", handled.incrementAndGet())))
+                .routes(r -> r.get("/boom", Access.PUBLIC, req -> {
+                    throw new IllegalStateException("boom");
+                }))
+                .routes(r -> r.post("/slot", Access.PUBLIC, req -> Map.of("inFlight", limiter.inFlight())))
                 .build();
         edge.start();
         http = HttpTestClient.local(edge.port());
@@ -66,9 +76,14 @@ class HttpEdgeLimiterTest {
         assertThat(shed.status()).isEqualTo(503);
         assertThat(shed.code()).isEqualTo(-503);
         assertThat(shed.message()).contains("overloaded");
-        assertThat(shed.headers().get("x-trace-id")).isNotEmpty();
+        assertThat(shed.body()).as("the pre-rendered envelope of the limiter's error")
+                .isEqualTo("{\"code\":-503,\"message\":\"server overloaded, try again later\",\"ttl\":1}");
+        assertThat(shed.headers().get("content-type")).containsExactly("application/json; charset=utf-8");
+        assertThat(shed.headers()).as("refused before a request id or a span is made").doesNotContainKey("x-trace-id");
         assertThat(handled).hasValue(1);
-        Timer refused = meters.find("http.server.requests").tag("route", "/echo").tag("code", "-503").timer();
+        assertThat(limiter.dropped()).isEqualTo(1);
+        Timer refused = meters.find("http.server.requests").tag("route", AdmissionHandler.SHED_ROUTE)
+                .tag("method", "GET").tag("code", "-503").timer();
         assertThat(refused).isNotNull();
         assertThat(refused.count()).isEqualTo(1);
 
@@ -78,14 +93,63 @@ class HttpEdgeLimiterTest {
     }
 
     @Test
-    void healthAndMetricsAreNeverLimited() {
+    void theAdmittedRequestHoldsItsSlotUntilItsAnswerIsBuilt() {
+        Answer a = http.post("/slot").send();
+        assertThat(a.data().get("inFlight").asLong()).as("its own slot, taken before the handler ran").isEqualTo(1);
+        assertThat(limiter.inFlight()).isZero();
+        assertThat(limiter.passed()).isEqualTo(1);
+    }
+
+    @Test
+    void unmatchedPathsAndFailingHandlersFreeTheirSlots() {
+        assertThat(http.get("/no/such/route").send().status()).isEqualTo(404);
+        assertThat(http.get("/boom").send().status()).isEqualTo(500);
+        assertThat(limiter.passed()).isEqualTo(2);
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void aRefusalToAnAllowedOriginCarriesTheCorsHeaders() {
+        overload(2);
+        Answer shed = http.get("/echo").header("Origin", "http://ui.example").send();
+        assertThat(shed.status()).isEqualTo(503);
+        assertThat(shed.headers().get("access-control-allow-origin")).containsExactly("http://ui.example");
+
+        Answer other = http.get("/echo").header("Origin", "http://evil.example").send();
+        assertThat(other.status()).isEqualTo(503);
+        assertThat(other.headers()).doesNotContainKey("access-control-allow-origin");
+    }
+
+    @Test
+    void refusalsKeepTheConnectionAndManyOfThemInARowAllAnswer() {
+        overload(2);
+        for (int i = 0; i < 200; i++) {
+            assertThat(http.get("/echo").send().status()).isEqualTo(503);
+        }
+        assertThat(limiter.dropped()).isEqualTo(200);
+        assertThat(handled).hasValue(0);
+    }
+
+    @Test
+    void healthMetricsAndPreflightsAreNeverLimited() throws Exception {
         overload(10);
 
         assertThat(http.get("/health/ready").send().status()).isEqualTo(200);
         assertThat(http.get("/health/live").send().status()).isEqualTo(200);
         assertThat(http.get("/metrics").send().status()).isEqualTo(200);
+        assertThat(preflight("/echo")).as("a CORS preflight").isEqualTo(204);
         assertThat(limiter.dropped()).isZero();
         assertThat(http.get("/echo").send().status()).isEqualTo(503);
+    }
+
+    private int preflight(String path) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://ui.example")
+                    .header("Access-Control-Request-Method", "GET")
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
     }
 
     @Test

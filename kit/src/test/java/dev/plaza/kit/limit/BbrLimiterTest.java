@@ -136,6 +136,24 @@ class BbrLimiterTest {
     }
 
     @Test
+    void tryAllowAnswersNullInsteadOfThrowingAndCountsTheDrop() {
+        learnMaxInFlightOf5();
+        cpu.set(900);
+        hold(6);
+        assertThat(limiter.tryAllow(Criticality.DEFAULT)).isNull();
+        assertThat(limiter.dropped()).isEqualTo(1);
+        assertThat(limiter.inFlight()).as("a refusal takes no slot").isEqualTo(6);
+        assertThat(limiter.rejection()).isSameAs(catchThrowableOfType(PlazaError.class, limiter::allow));
+
+        held.removeFirst().done();
+        held.removeFirst().done();
+        Allowance a = limiter.tryAllow(Criticality.DEFAULT);
+        assertThat(a).isNotNull();
+        assertThat(limiter.inFlight()).isEqualTo(5);
+        a.done();
+    }
+
+    @Test
     void doneFreesTheSlotOnceEvenIfCalledTwice() {
         Allowance a = limiter.allow();
         a.done();

@@ -1,6 +1,7 @@
 package dev.plaza.kit.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -144,6 +145,105 @@ class CpuUsageTest {
         clock.addAndGet(500 * MS);
         write("cpuacct/cpuacct.usage", Long.toString(1000 + 250 * MS));
         assertThat(probe.sample()).as("compared with the last good reading").hasValue(250);
+    }
+
+    @Test
+    void aHierarchyRootIsTheWholeMachineAContainersGroupIsNot() throws IOException {
+        write("cpuacct/cpuacct.usage", "0");
+        write("cpuacct/release_agent", ""); // only a v1 hierarchy's root has it: this build machine's case
+        assertThat(CgroupCpuProbe.detect(root, "2:cpuacct:/\n", 2, clock::get).wholeMachine()).isTrue();
+
+        write("cpuacct/docker/abc/cpuacct.usage", "0");
+        assertThat(CgroupCpuProbe.detect(root, "2:cpuacct:/docker/abc\n", 2, clock::get).wholeMachine()).isFalse();
+    }
+
+    @Test
+    void aV2RootHasNeitherCgroupTypeNorCpuMax() throws IOException {
+        write("cgroup.controllers", "cpu\n");
+        write("cpu.stat", cpuStat(0));
+        assertThat(CgroupCpuProbe.detect(root, "0::/\n", 2, clock::get).wholeMachine()).isTrue();
+
+        write("cgroup.type", "domain\n"); // a container's own group seen through its cgroup namespace
+        write("cpu.max", "max 100000\n");
+        assertThat(CgroupCpuProbe.detect(root, "0::/\n", 2, clock::get).wholeMachine()).isFalse();
+    }
+
+    @Test
+    void theWholeMachinesCgroupGivesWayToTheProcessShare() throws IOException {
+        CpuProbe share = new Scripted();
+        write("cpuacct/cpuacct.usage", "0");
+        write("cpuacct/release_agent", "");
+        CgroupCpuProbe rootGroup = CgroupCpuProbe.detect(root, "", 2, clock::get);
+        assertThat(CpuUsage.choose(rootGroup, () -> share)).isSameAs(share);
+        assertThat(CpuUsage.choose(rootGroup, () -> null)).as("no share readable: the root still").isSameAs(rootGroup);
+        assertThat(CpuUsage.choose(null, () -> share)).isSameAs(share);
+
+        Files.delete(root.resolve("cpuacct/release_agent"));
+        CgroupCpuProbe container = CgroupCpuProbe.detect(root, "", 2, clock::get);
+        assertThat(CpuUsage.choose(container, () -> share)).isSameAs(container);
+    }
+
+    private static String procStat(long user, long system, long idle, long iowait) {
+        return "cpu  " + user + " 0 " + system + " " + idle + " " + iowait + " 0 0 0 0 0\n"
+                + "cpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nintr 12345 0 0\nctxt 99\n";
+    }
+
+    @Test
+    void processShareIsOwnCpuOverOwnPlusIdle() {
+        AtomicLong processNanos = new AtomicLong(7_000 * MS);
+        String[] stat = {procStat(1000, 500, 8000, 100)};
+        ProcessShareCpuProbe probe = new ProcessShareCpuProbe(processNanos::get, () -> stat[0], clock::get, 2);
+        assertThat(probe.describe()).contains("share");
+        assertThat(probe.sample()).as("nothing to compare the first reading with").isEmpty();
+
+        // 500 ms on a 2-CPU machine = 100 ticks; half of them idle (1 core); we used 250 ms (half a core)
+        clock.addAndGet(500 * MS);
+        processNanos.addAndGet(250 * MS);
+        stat[0] = procStat(1040, 510, 8045, 105);
+        assertThat(probe.sample()).hasValue(333); // 0.5 / (0.5 + 1.0)
+
+        // the machine saturated, a third of it by us: nothing idle left that we could take
+        clock.addAndGet(500 * MS);
+        processNanos.addAndGet(333 * MS);
+        stat[0] = procStat(1130, 520, 8045, 105);
+        assertThat(probe.sample()).hasValue(1000);
+
+        // idle: we used nothing
+        clock.addAndGet(500 * MS);
+        stat[0] = procStat(1130, 520, 8145, 105);
+        assertThat(probe.sample()).hasValue(0);
+    }
+
+    @Test
+    void processShareIsCappedByTheProcessorsTheJvmMayUse() {
+        AtomicLong processNanos = new AtomicLong();
+        String[] stat = {procStat(0, 0, 0, 0)};
+        ProcessShareCpuProbe probe = new ProcessShareCpuProbe(processNanos::get, () -> stat[0], clock::get, 1);
+        probe.sample();
+        clock.addAndGet(1000 * MS);
+        processNanos.addAndGet(500 * MS); // half a core, on a machine with 2 CPUs of which 1.5 idle: 1 CPU for us
+        stat[0] = procStat(50, 0, 150, 0);
+        assertThat(probe.sample()).hasValue(500);
+    }
+
+    @Test
+    void processShareSkipsASampleWhenACounterGoesBackOrTheFileIsGarbled() {
+        AtomicLong processNanos = new AtomicLong(1000 * MS);
+        String[] stat = {procStat(100, 0, 100, 0)};
+        ProcessShareCpuProbe probe = new ProcessShareCpuProbe(processNanos::get, () -> stat[0], clock::get, 2);
+        probe.sample();
+        clock.addAndGet(500 * MS);
+        stat[0] = "garbage";
+        assertThat(probe.sample()).isEmpty();
+        clock.addAndGet(500 * MS);
+        processNanos.set(10 * MS);
+        stat[0] = procStat(200, 0, 200, 0);
+        assertThat(probe.sample()).isEmpty();
+        clock.addAndGet(500 * MS);
+        processNanos.addAndGet(250 * MS);
+        stat[0] = procStat(275, 0, 225, 0); // a quarter of 2 CPUs idle: half a core
+        assertThat(probe.sample()).as("compared with the last good reading").hasValue(500); // 0.5 / (0.5 + 0.5)
+        assertThatThrownBy(() -> ProcessShareCpuProbe.parse("intr 1 2 3\n")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
