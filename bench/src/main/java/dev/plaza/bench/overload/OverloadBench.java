@@ -47,7 +47,7 @@ public final class OverloadBench {
                     + "[--step-seconds 15] [--warmup-seconds 20] [--capacity C] [--capacity-connections 32] "
                     + "[--capacity-seconds 10] [--cpu-micros 1000 | --rounds N] [--timeout-seconds 5] "
                     + "[--max-connections 1024] [--out docs/img] [--log-dir bench/target/overload] "
-                    + "[--alt-classpath JAR (for modes ending in @alt)]");
+                    + "[--alt-classpath JAR (for modes ending in @alt)] [--server-cpus LIST (taskset -c)]");
             return;
         }
         String jdbc = a.get("jdbc");
@@ -63,10 +63,14 @@ public final class OverloadBench {
         int maxConnections = Integer.parseInt(a.getOrDefault("max-connections", "1024"));
         Path out = Path.of(a.getOrDefault("out", "docs/img"));
         Path logDir = Path.of(a.getOrDefault("log-dir", "bench/target/overload"));
-        ServerProcess.altClasspath = a.get("alt-classpath");
+        ServerProcess.Launch launch = new ServerProcess.Launch(a.get("alt-classpath"), a.get("server-cpus"));
 
         System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 loadAverage());
+        if (launch.cpus() != null) {
+            System.out.println("servers pinned to CPUs " + launch.cpus() + " (taskset -c); run this bench and the"
+                    + " database on the other CPUs (taskset -c) so the server's cores are its own");
+        }
         int rounds;
         if (a.containsKey("rounds")) { // the same work as an earlier run, whatever the machine's load now
             rounds = Integer.parseInt(a.get("rounds"));
@@ -83,7 +87,7 @@ public final class OverloadBench {
                 WorkTable.GROUPS * WorkTable.ROWS_PER_GROUP, WorkTable.ROWS_PER_GROUP);
 
         double capacity = a.containsKey("capacity") ? Double.parseDouble(a.get("capacity"))
-                : measureCapacity(jdbc, user, password, rounds, logDir, timeout, maxConnections,
+                : measureCapacity(launch, jdbc, user, password, rounds, logDir, timeout, maxConnections,
                         Integer.parseInt(a.getOrDefault("capacity-connections", "32")),
                         Duration.ofSeconds(Long.parseLong(a.getOrDefault("capacity-seconds", "10"))));
         System.out.printf(Locale.ROOT, "capacity C = %.0f requests/s (load average %s)%n%n", capacity, loadAverage());
@@ -91,7 +95,7 @@ public final class OverloadBench {
         List<ModeRun> runs = new ArrayList<>();
         for (Mode mode : modes) {
             ErrorCounts.drain();
-            ModeRun run = runMode(mode, jdbc, user, password, rounds, logDir, capacity, steps, stepLength, warmup,
+            ModeRun run = runMode(mode, launch, jdbc, user, password, rounds, logDir, capacity, steps, stepLength, warmup,
                     timeout, maxConnections);
             runs.add(run);
             System.out.println(OverloadReport.modeTable(run));
@@ -103,15 +107,18 @@ public final class OverloadBench {
         System.out.println("#### summary (top step = " + steps.getLast() + " C)\n");
         System.out.println(OverloadReport.summary(runs, capacity));
         OverloadReport.writeCsv(runs, out.resolve("overload.csv"));
-        GoodputChart.write(runs, capacity, String.format(Locale.ROOT, "%d cores, C = %.0f/s",
-                Runtime.getRuntime().availableProcessors(), capacity), out.resolve("overload.svg"));
+        String where = launch.cpus() == null ? Runtime.getRuntime().availableProcessors() + " cores"
+                : "server on CPU " + launch.cpus() + ", load and database elsewhere";
+        GoodputChart.write(runs, capacity, String.format(Locale.ROOT, "%s, C = %.0f/s", where, capacity),
+                out.resolve("overload.svg"));
         System.out.println("wrote " + out.resolve("overload.csv") + " and " + out.resolve("overload.svg"));
     }
 
-    private static double measureCapacity(String jdbc, String user, String password, int rounds, Path logDir,
+    private static double measureCapacity(ServerProcess.Launch launch, String jdbc, String user, String password, int rounds, Path logDir,
                                           Duration timeout, int maxConnections, int connections, Duration length)
             throws Exception {
-        try (ServerProcess server = ServerProcess.start(Mode.parse("none"), jdbc, user, password, rounds, logDir);
+        try (ServerProcess server = ServerProcess.start(Mode.parse("none"), launch, jdbc, user, password, rounds,
+                logDir);
              ConnectionPool pool = new ConnectionPool("127.0.0.1", server.port(), maxConnections)) {
             double warm = ClosedLoop.goodput(pool, connections, Duration.ofSeconds(10), timeout);
             double c = ClosedLoop.goodput(pool, connections, length, timeout);
@@ -121,12 +128,12 @@ public final class OverloadBench {
         }
     }
 
-    private static ModeRun runMode(Mode mode, String jdbc, String user, String password, int rounds, Path logDir,
+    private static ModeRun runMode(Mode mode, ServerProcess.Launch launch, String jdbc, String user, String password, int rounds, Path logDir,
                                    double capacity, List<Double> steps, Duration stepLength, Duration warmup,
                                    Duration timeout, int maxConnections) throws Exception {
         String loadBefore = loadAverage();
         System.out.printf("mode %s: starting server (load average %s)%n", mode.name(), loadBefore);
-        try (ServerProcess server = ServerProcess.start(mode, jdbc, user, password, rounds, logDir);
+        try (ServerProcess server = ServerProcess.start(mode, launch, jdbc, user, password, rounds, logDir);
              ConnectionPool pool = new ConnectionPool("127.0.0.1", server.port(), maxConnections)) {
             OpenLoop load = new OpenLoop(pool, timeout);
             StepResult warm = load.schedule(steps.getFirst() * capacity, warmup).result();

@@ -22,11 +22,24 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Alternative class path for {@code @alt} modes (null: none given). */
-    static volatile String altClasspath;
+    /**
+     * How servers are launched.
+     *
+     * @param altClasspath the class path of {@code @alt} modes (null: none given)
+     * @param cpus         CPUs the server may run on ({@code taskset -c} list, e.g. {@code 1}), null for any: with the
+     *                     bench and the database pinned to the others, the server has its cores to itself, as if
+     *                     the load came from another machine
+     */
+    record Launch(String altClasspath, String cpus) {
+        Launch {
+            if (cpus != null && !cpus.matches("[0-9,-]+")) {
+                throw new IllegalArgumentException("--server-cpus takes a CPU list such as 1 or 2-3, got " + cpus);
+            }
+        }
+    }
 
-    static ServerProcess start(Mode mode, String jdbc, String user, String password, int rounds, Path logDir)
-            throws IOException, InterruptedException {
+    static ServerProcess start(Mode mode, Launch launch, String jdbc, String user, String password, int rounds,
+                               Path logDir) throws IOException, InterruptedException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve("server-" + mode.name().replace(':', '-').replace('@', '-') + ".log");
         for (int i = 2; Files.exists(log); i++) { // a mode run twice in one session keeps both logs
@@ -35,12 +48,16 @@ final class ServerProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
         if (mode.alt()) {
-            if (altClasspath == null) {
+            if (launch.altClasspath() == null) {
                 throw new IllegalArgumentException("mode " + mode.name() + " needs --alt-classpath");
             }
-            classpath = altClasspath;
+            classpath = launch.altClasspath();
         }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
+        List<String> cmd = new ArrayList<>();
+        if (launch.cpus() != null) {
+            cmd.addAll(List.of("taskset", "-c", launch.cpus()));
+        }
+        cmd.addAll(List.of(java, "-Xmx1g",
                 "-Dcsp.sentinel.log.dir=" + logDir.resolve("sentinel").toAbsolutePath(),
                 "-cp", classpath, OverloadServer.class.getName(),
                 "--mode", mode.serverMode(), "--jdbc", jdbc, "--user", user, "--password", password,
