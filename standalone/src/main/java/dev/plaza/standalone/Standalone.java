@@ -52,6 +52,7 @@ import dev.plaza.kit.app.App;
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.db.DbConfig;
 import dev.plaza.kit.http.HttpEdge;
+import dev.plaza.kit.http.WebApp;
 import dev.plaza.kit.metrics.Metrics;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqProducer;
@@ -83,6 +84,9 @@ import org.slf4j.LoggerFactory;
 public final class Standalone {
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
     static final String IN_PROCESS = "plaza-standalone";
+    /** The web front end's files on the class path (module {@code web}) and its page paths. */
+    static final String WEB_ROOT = "plaza/web";
+    static final List<String> WEB_PAGES = List.of("/", "/video/{aid}", "/history", "/messages", "/admin");
     /** How long the edge keeps a resolved session: a role change (or a logout elsewhere) shows within this. */
     static final Duration SESSION_CACHE_TTL = Duration.ofSeconds(5);
 
@@ -219,6 +223,9 @@ public final class Standalone {
         out.printf("%n%s is up in %.1f s%n", what, (System.nanoTime() - startedNanos) / 1e9);
         if (account != null) {
             out.println("  API        " + base + "/x/web-interface/nav");
+        }
+        if (!distributed && cfg.web().enabled()) {
+            out.println("  web        " + base + "/");
         }
         out.println("  health     " + base + "/health/ready");
         out.println("  metrics    " + base + "/metrics");
@@ -699,6 +706,9 @@ public final class Standalone {
         }
         if (commentAdmin != null) {
             b.routes(commentAdmin.httpRoutes());
+        }
+        if (!distributed && cfg.web().enabled()) {
+            b.webApp(new WebApp(WEB_ROOT, WEB_PAGES));
         }
         if (redis != null) {
             b.readiness("redis", redis::isHealthy);

@@ -21,7 +21,7 @@ import java.util.Optional;
 public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, TraceConfig trace, Engines engines,
                                RedisConfig redis, Kafka kafka, OpenSearch opensearch, AccountConfig account,
                                ArchiveConfig archive, CommentConfig comment, HistoryConfig history, ImConfig im,
-                               LimiterConfig limiter, RateLimit rateLimit, Discovery discovery, Demo demo) {
+                               LimiterConfig limiter, RateLimit rateLimit, Discovery discovery, Web web, Demo demo) {
 
     /**
      * @param host           the address a role process ({@code ./plaza run}) serves gRPC on
@@ -155,6 +155,13 @@ public record StandaloneConfig(HttpEdgeConfig http, Grpc grpc, LogConfig log, Tr
                 throw new IllegalArgumentException("discovery.leaveDelay must not be negative");
             }
         }
+    }
+
+    /**
+     * The web front end (pages at {@code /}, {@code /video/{aid}}, ...; files at {@code /static/}), served by
+     * {@code ./plaza up}'s edge. Role processes do not serve it: their pages would call APIs of other processes.
+     */
+    public record Web(boolean enabled) {
     }
 
     /** Seeds demo users (all with {@code password}) and videos into an empty install. */

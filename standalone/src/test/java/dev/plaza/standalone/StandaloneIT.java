@@ -74,6 +74,16 @@ class StandaloneIT {
             HttpTestClient http = HttpTestClient.local(first.httpPort());
             assertThat(http.get("/health/ready").send().status()).isEqualTo(200);
 
+            // the web front end: its pages and files, and the default face every profile points at
+            Answer home = http.get("/").send();
+            assertThat(home.status()).isEqualTo(200);
+            assertThat(home.body()).contains("<title>Plaza");
+            assertThat(home.headers().get("content-security-policy")).isNotEmpty();
+            assertThat(http.get("/video/100001").send().body()).isEqualTo(home.body());
+            Answer face = http.get("/static/face/default.svg").send();
+            assertThat(face.status()).isEqualTo(200);
+            assertThat(face.headers().get("content-type")).singleElement().asString().startsWith("image/svg+xml");
+
             // demo seed: three users and some videos on an empty install
             Answer demoLogin = http.post("/x/passport/login").param("username", "alice")
                     .param("password", "plaza-demo-2026").send();

@@ -77,6 +77,7 @@ public final class HttpEdge implements AutoCloseable {
     private final Map<String, BooleanSupplier> readiness;
     private final Envelope envelope;
     private final BbrLimiter limiter; // null: no limiting
+    private final WebApp webApp; // null: no pages
     private final KeyedRateLimiter perIp; // null: none
     private final KeyedRateLimiter perUser; // null: none
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -100,6 +101,7 @@ public final class HttpEdge implements AutoCloseable {
         this.readiness = Map.copyOf(b.readiness);
         this.envelope = new Envelope(Envelope.defaultMapper());
         this.limiter = b.limiter;
+        this.webApp = b.webApp;
         this.perIp = b.perIp;
         this.perUser = b.perUser;
     }
@@ -135,6 +137,9 @@ public final class HttpEdge implements AutoCloseable {
             for (RouteRegistry.Route route : routes) {
                 cfg.routes.addEndpoint(new io.javalin.router.Endpoint(handlerType(route.method()), route.path(),
                         ctx -> handle(route, ctx)));
+            }
+            if (webApp != null) {
+                webApp.register(cfg.routes);
             }
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             cfg.routes.get("/health/ready", this::ready);
@@ -540,6 +545,7 @@ public final class HttpEdge implements AutoCloseable {
         private final List<HttpRoutes> routes = new ArrayList<>();
         private final Map<String, BooleanSupplier> readiness = new HashMap<>();
         private BbrLimiter limiter;
+        private WebApp webApp;
         private KeyedRateLimiter perIp;
         private KeyedRateLimiter perUser;
 
@@ -593,6 +599,12 @@ public final class HttpEdge implements AutoCloseable {
         /** Sheds route requests with this adaptive limiter (none unless set); health and metrics stay unlimited. */
         public Builder limiter(BbrLimiter limiter) {
             this.limiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /** Serves a web front end: its pages and {@code /static/} files (none unless set). */
+        public Builder webApp(WebApp app) {
+            this.webApp = Objects.requireNonNull(app, "webApp");
             return this;
         }
 
