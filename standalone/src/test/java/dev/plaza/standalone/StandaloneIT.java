@@ -39,6 +39,11 @@ class StandaloneIT {
     }
 
     private Standalone start(Optional<Path> configFile, String... extraSets) throws Exception {
+        return startIn(home, configFile, extraSets);
+    }
+
+    /** {@code ./plaza up} in this JVM on a data folder under {@code home}, light settings for tests. */
+    static Standalone startIn(Path home, Optional<Path> configFile, String... extraSets) throws Exception {
         List<String> sets = new ArrayList<>(List.of(
                 "http.port=0",
                 "engines.dataDir=data",

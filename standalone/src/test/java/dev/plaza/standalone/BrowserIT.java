@@ -1,0 +1,145 @@
+package dev.plaza.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web front end in a real browser: Debian's chromium, headless, through its chromedriver, against
+ * {@code ./plaza up} in this JVM. Skipped, saying how to enable it, where chromium or chromium-driver is missing
+ * ({@code .ci/run} installs both).
+ */
+class BrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String PASSWORD = "plaza-demo-2026";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String XSS = "<img src=x onerror=alert(1)> is just text";
+
+    @TempDir
+    Path home;
+
+    private Standalone plaza;
+    private WebDriver alice;
+
+    @BeforeEach
+    void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
+                        + "; enable them with: apt-get install chromium chromium-driver");
+        // the engines' OpenSearch is not needed by these pages
+        plaza = StandaloneIT.startIn(home, Optional.empty(), "engines.kinds=MARIADB,REDIS,KAFKA",
+                "comment.admin.enabled=false");
+        alice = browser();
+    }
+
+    @AfterEach
+    void stop() {
+        if (alice != null) {
+            alice.quit();
+        }
+        if (plaza != null) {
+            plaza.stop();
+        }
+    }
+
+    private static WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + plaza.httpPort() + path;
+    }
+
+    private static WebDriverWait waitFor(WebDriver driver) {
+        return new WebDriverWait(driver, WAIT);
+    }
+
+    private void logIn(WebDriver driver, String user) {
+        driver.get(url("/"));
+        WebDriverWait wait = waitFor(driver);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username"))).sendKeys(user);
+        driver.findElement(By.id("login-password")).sendKeys(PASSWORD, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".me-name"), user));
+    }
+
+    @Test
+    void logInCommentAsTextLikeAndFindTheVideoInHistory() {
+        logIn(alice, "alice");
+        WebDriverWait wait = waitFor(alice);
+
+        // the demo videos on the home page; open the first
+        WebElement first = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".video-title a")));
+        String title = first.getText();
+        first.click();
+        wait.until(ExpectedConditions.urlContains("/video/"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), title));
+
+        // a comment that would run script if it were put in the page as HTML shows as those characters
+        WebElement box = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("form.post-box textarea")));
+        box.sendKeys(XSS, Keys.ENTER);
+        By ownComment = By.xpath("//p[contains(@class,'comment-text') and text()='" + XSS + "']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(ownComment));
+        assertThat(alice.findElements(By.cssSelector(".comment-list img[src='x']"))).isEmpty();
+        assertThatThrownBy(() -> alice.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+
+        // after a reload it comes from the server (once the comment job has applied it), and can be liked
+        wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.navigate().refresh();
+            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
+                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(ownComment)).isEmpty();
+        });
+        WebElement comment = alice.findElement(ownComment).findElement(By.xpath("./ancestor::li[1]"));
+        WebElement like = comment.findElement(By.cssSelector(".comment-actions button[aria-pressed]"));
+        assertThat(like.getAttribute("aria-pressed")).isEqualTo("false");
+        like.click();
+        wait.until(ExpectedConditions.attributeToBe(like, "aria-pressed", "true"));
+        assertThat(like.getText()).contains("1");
+
+        // play a moment and pause: the player reports progress, and the history page lists the video
+        WebElement play = alice.findElement(By.cssSelector(".player-play"));
+        play.click();
+        sleep(2_500);
+        play.click();
+        wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.get(url("/history"));
+            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
+                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(
+                            By.xpath("//li[contains(@class,'history-item')]//a[text()='" + title + "']"))).isEmpty();
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
