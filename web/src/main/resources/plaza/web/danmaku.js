@@ -53,13 +53,35 @@ export class RoomSocket {
     return !!this.ws && this.ws.readyState === WebSocket.OPEN && this.authed;
   }
 
-  connect() {
+  /** The comet's WebSocket address from the room's danmaku info (Bilibili's getDanmuInfo), asked once. */
+  async url() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (!this.wsPort) {
+      try {
+        const info = await get('/xlive/web-room/v1/index/getDanmuInfo', { id: this.roomid });
+        const host = (info && info.host_list || []).find((c) => Number(c.ws_port) > 0);
+        this.wsPort = host ? Number(host.ws_port) : 0;
+      } catch {
+        this.wsPort = 0;
+      }
+    }
+    return this.wsPort ? `${scheme}//${location.hostname}:${this.wsPort}/sub` : null;
+  }
+
+  connect() {
     this.authed = false;
     this.onState('connecting');
+    this.url().then((url) => {
+      if (this.closed) return;
+      if (!url) { this.retry(); return; }
+      this.dial(url);
+    });
+  }
+
+  dial(url) {
     let ws;
     try {
-      ws = new WebSocket(`${scheme}//${location.hostname}:3102/sub`);
+      ws = new WebSocket(url);
     } catch {
       this.retry();
       return;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -132,6 +133,34 @@ class BrowserIT {
                     .until(ExpectedConditions.presenceOfAllElementsLocatedBy(
                             By.xpath("//li[contains(@class,'history-item')]//a[text()='" + title + "']"))).isEmpty();
         });
+    }
+
+    @Test
+    void aDanmakuSentInOneBrowserArrivesInAnother() {
+        logIn(alice, "alice");
+        WebDriver bob = browser();
+        try {
+            logIn(bob, "bob");
+            WebDriverWait aliceWaits = waitFor(alice);
+            WebElement first = aliceWaits.until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector(".video-title a")));
+            String video = first.getAttribute("href");
+            first.click();
+            bob.get(video);
+            WebDriverWait bobWaits = waitFor(bob);
+            // both connected to the room (the comet's address comes from getDanmuInfo)
+            for (WebDriverWait w : List.of(aliceWaits, bobWaits)) {
+                w.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-state"),
+                        "Live"));
+            }
+            WebElement input = aliceWaits.until(ExpectedConditions.elementToBeClickable(By.id("danmaku-input")));
+            input.sendKeys("hello from alice", Keys.ENTER);
+            bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-list"),
+                    "hello from alice"));
+            assertThat(bob.findElement(By.cssSelector(".danmaku-list")).getText()).contains("alice");
+        } finally {
+            bob.quit();
+        }
     }
 
     private static void sleep(long millis) {

@@ -109,7 +109,7 @@ public final class ImServer implements AutoCloseable {
      * private messages.
      */
     public HttpRoutes httpRoutes() {
-        HttpRoutes live = new LiveHttpRoutes(danmaku, ZoneOffset.UTC);
+        HttpRoutes live = new LiveHttpRoutes(danmaku, ZoneOffset.UTC, this::cometHosts);
         if (pm == null) {
             return live;
         }
@@ -118,6 +118,13 @@ public final class ImServer implements AutoCloseable {
             live.register(registry);
             pms.register(registry);
         };
+    }
+
+    /** This process's comet while it serves: what {@code getDanmuInfo} tells clients. */
+    private List<LiveHttpRoutes.CometHost> cometHosts() {
+        int tcp = comet.tcpPort();
+        int ws = comet.wsPort();
+        return tcp < 0 && ws < 0 ? List.of() : List.of(new LiveHttpRoutes.CometHost(cfg.comet().host(), tcp, ws));
     }
 
     /** Logic's and the comet's gRPC services, for the host's server. */

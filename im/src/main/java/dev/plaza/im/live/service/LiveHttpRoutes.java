@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Bilibili's live-room chat paths:
@@ -34,19 +35,60 @@ public final class LiveHttpRoutes implements HttpRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMELINE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    /**
+     * A comet clients may connect to, as {@code getDanmuInfo} lists it.
+     *
+     * @param tcpPort the goim / Bilibili TCP port, -1 when off
+     * @param wsPort  the WebSocket port ({@code /sub}), -1 when off
+     */
+    public record CometHost(String host, int tcpPort, int wsPort) {
+    }
+
     private final DanmakuUsecase danmaku;
     private final DateTimeFormatter timeline;
+    private final Supplier<List<CometHost>> comets;
 
-    /** @param zone the zone of {@code timeline} in history answers (Bilibili's is Asia/Shanghai) */
-    public LiveHttpRoutes(DanmakuUsecase danmaku, ZoneId zone) {
+    /**
+     * @param zone   the zone of {@code timeline} in history answers (Bilibili's is Asia/Shanghai)
+     * @param comets the comets clients may connect to now
+     */
+    public LiveHttpRoutes(DanmakuUsecase danmaku, ZoneId zone, Supplier<List<CometHost>> comets) {
         this.danmaku = Objects.requireNonNull(danmaku, "danmaku");
         this.timeline = TIMELINE.withZone(Objects.requireNonNull(zone, "zone"));
+        this.comets = Objects.requireNonNull(comets, "comets");
     }
 
     @Override
     public void register(RouteRegistry routes) {
         routes.post("/msg/send", Access.USER, this::send);
         routes.get("/xlive/web-room/v1/dM/gethistory", Access.PUBLIC, this::history);
+        routes.get("/xlive/web-room/v1/index/getDanmuInfo", Access.PUBLIC, this::danmuInfo);
+    }
+
+    /**
+     * Where a room's long connections go, in Bilibili's layout; the client authenticates with its session token
+     * as {@code key} (the {@code token} here is empty: Plaza needs no separate connection token).
+     */
+    private Object danmuInfo(Request req) {
+        req.longParam("id", 1, Long.MAX_VALUE); // a room id, as Bilibili requires, though every comet serves every room
+        List<Map<String, Object>> hosts = new ArrayList<>();
+        for (CometHost c : comets.get()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("host", c.host());
+            h.put("port", c.tcpPort());
+            h.put("wss_port", 0);
+            h.put("ws_port", c.wsPort());
+            hosts.add(h);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("group", "live");
+        data.put("business_id", 0);
+        data.put("refresh_row_factor", 0.125);
+        data.put("refresh_rate", 100);
+        data.put("max_delay", 5000);
+        data.put("token", "");
+        data.put("host_list", hosts);
+        return data;
     }
 
     private Object send(Request req) {

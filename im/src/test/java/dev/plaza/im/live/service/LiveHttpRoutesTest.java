@@ -61,7 +61,8 @@ class LiveHttpRoutesTest {
                         Duration.ofSeconds(5)))
                 .meterRegistry(new SimpleMeterRegistry())
                 .authenticator(auth)
-                .routes(new LiveHttpRoutes(usecase, ZoneOffset.UTC))
+                .routes(new LiveHttpRoutes(usecase, ZoneOffset.UTC,
+                        () -> List.of(new LiveHttpRoutes.CometHost("127.0.0.1", 3101, 3102))))
                 .build();
         edge.start();
         http = HttpTestClient.local(edge.port());
@@ -70,6 +71,18 @@ class LiveHttpRoutesTest {
     @AfterEach
     void stop() {
         edge.close();
+    }
+
+    @Test
+    void danmuInfoListsTheCometsInBilibilisLayout() {
+        Answer a = http.get("/xlive/web-room/v1/index/getDanmuInfo").param("id", 1000).send();
+        assertThat(a.code()).isZero();
+        assertThat(a.data().path("host_list").size()).isEqualTo(1);
+        assertThat(a.data().path("host_list").path(0).path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(a.data().path("host_list").path(0).path("port").asInt()).isEqualTo(3101);
+        assertThat(a.data().path("host_list").path(0).path("ws_port").asInt()).isEqualTo(3102);
+        assertThat(a.data().path("token").asText()).isEmpty();
+        assertThat(http.get("/xlive/web-room/v1/index/getDanmuInfo").send().code()).as("no room id").isEqualTo(-400);
     }
 
     @Test
