@@ -39,10 +39,16 @@ export function decodePackets(buffer) {
   return out;
 }
 
-/** A room connection that reconnects with backoff; a refused token falls back to an anonymous viewer. */
+/**
+ * A room connection that reconnects with backoff; a refused token falls back to an anonymous viewer.
+ * roomid 0 joins no room (only pushes to the user, e.g. PM_MSG). onDanmaku gets DANMU_MSG;
+ * onMessage(cmd, json) gets every other pushed command.
+ */
 export class RoomSocket {
-  constructor({ roomid, uid, key, onDanmaku, onOnline, onState }) {
-    Object.assign(this, { roomid, uid, key, onDanmaku, onOnline, onState });
+  constructor({ roomid, uid, key, onDanmaku, onMessage, onOnline, onState }) {
+    const noop = () => {};
+    Object.assign(this, { roomid, uid, key, onDanmaku: onDanmaku || noop, onMessage: onMessage || noop,
+      onOnline: onOnline || noop, onState: onState || noop });
     this.closed = false;
     this.backoff = 1000;
     this.seq = 1;
@@ -58,7 +64,8 @@ export class RoomSocket {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     if (!this.wsPort) {
       try {
-        const info = await get('/xlive/web-room/v1/index/getDanmuInfo', { id: this.roomid });
+        // Every comet serves every room; the endpoint wants a positive id, so room 0 asks about room 1.
+        const info = await get('/xlive/web-room/v1/index/getDanmuInfo', { id: Number(this.roomid) || 1 });
         const host = (info && info.host_list || []).find((c) => Number(c.ws_port) > 0);
         this.wsPort = host ? Number(host.ws_port) : 0;
       } catch {
@@ -129,6 +136,8 @@ export class RoomSocket {
         const info = msg.info, display = Array.isArray(info[0]) ? info[0] : [], sender = Array.isArray(info[2]) ? info[2] : [];
         this.onDanmaku({ text: String(info[1] ?? ''), mode: Number(display[1]) || 1, color: Number(display[3]),
           uid: sender[0], nickname: String(sender[1] ?? '') });
+      } else if (msg && typeof msg.cmd === 'string' && msg.cmd !== 'DANMU_MSG') {
+        this.onMessage(msg.cmd, msg);
       }
     }
     // protover 1 asks for uncompressed pushes, so versions 2/3 (zlib/brotli batches) are not expected.

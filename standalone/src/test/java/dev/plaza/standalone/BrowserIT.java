@@ -3,6 +3,7 @@ package dev.plaza.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plaza.kit.http.HttpTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,6 +159,38 @@ class BrowserIT {
             bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-list"),
                     "hello from alice"));
             assertThat(bob.findElement(By.cssSelector(".danmaku-list")).getText()).contains("alice");
+        } finally {
+            bob.quit();
+        }
+    }
+
+    @Test
+    void aPrivateMessageSentInOneBrowserArrivesLiveInAnother() {
+        long bobMid = HttpTestClient.local(plaza.httpPort()).post("/x/passport/login").param("username", "bob")
+                .param("password", PASSWORD).send().data().path("mid").asLong();
+        logIn(alice, "alice");
+        WebDriver bob = browser();
+        try {
+            logIn(bob, "bob");
+            bob.get(url("/messages"));
+            WebDriverWait bobWaits = waitFor(bob);
+            bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".pm-live"),
+                    "arrive live"));
+
+            alice.get(url("/messages?talker=" + bobMid));
+            WebElement input = waitFor(alice).until(ExpectedConditions.elementToBeClickable(By.id("pm-input")));
+            input.sendKeys("hi bob, <b>not bold</b>", Keys.ENTER);
+            waitFor(alice).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".pm-messages .pm-message.mine"), "hi bob, <b>not bold</b>"));
+
+            // bob's open page hears it: a session from alice with an unread badge, then the message itself
+            WebElement session = bobWaits.until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector(".pm-session[data-talker]")));
+            bobWaits.until(d -> !d.findElement(By.cssSelector(".pm-session .badge")).getText().isBlank());
+            session.click();
+            bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".pm-messages .pm-message"), "hi bob, <b>not bold</b>"));
+            assertThat(bob.findElements(By.cssSelector(".pm-messages b"))).as("text stays text").isEmpty();
         } finally {
             bob.quit();
         }
