@@ -1,4 +1,4 @@
-// The one fetch wrapper. Nothing else in the app calls fetch.
+// The one fetch wrapper (JSON envelope calls, plus getText for /metrics). Nothing else in the app calls fetch.
 import { describe } from './errors.js';
 
 /** An API failure: code (the envelope's, or -1 for a network failure), message (for people), data, serverMessage. */
@@ -67,4 +67,17 @@ export function get(path, params) {
 /** POST a form body, with csrf taken from the bili_jct cookie. */
 export function post(path, params) {
   return call('POST', path, params);
+}
+
+/** GET a same-origin plain-text resource (the Prometheus /metrics page); rejects with an ApiError on failure. */
+export async function getText(path, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'text/plain' }, signal });
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw e;
+    throw new ApiError(-1, '');
+  }
+  if (!res.ok) throw new ApiError(res.status === 404 ? -404 : res.status === 403 ? -403 : res.status >= 500 ? -500 : -1, res.statusText);
+  return res.text();
 }

@@ -5,14 +5,14 @@ import * as home from './pages/home.js';
 import * as video from './pages/video.js';
 import * as historyPage from './pages/history.js';
 import * as messagesPage from './pages/messages.js';
-import * as placeholder from './pages/placeholder.js';
+import * as adminPage from './pages/admin.js';
 
 const ROUTES = [
   { pattern: /^\/$/, page: home },
   { pattern: /^\/video\/(\d+)\/?$/, page: video },
   { pattern: /^\/history\/?$/, page: historyPage },
   { pattern: /^\/messages\/?$/, page: messagesPage },
-  { pattern: /^\/admin\/?$/, page: placeholder, title: 'Admin' },
+  { pattern: /^\/admin\/?$/, page: adminPage },
 ];
 
 const main = document.getElementById('main');

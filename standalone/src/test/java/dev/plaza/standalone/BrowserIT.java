@@ -33,8 +33,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class BrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String PASSWORD = "plaza-demo-2026";
+    static final String PASSWORD = "plaza-demo-2026";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    static final String SKIPPED = "browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
+            + "; enable them with: apt-get install chromium chromium-driver";
     private static final String XSS = "<img src=x onerror=alert(1)> is just text";
 
     @TempDir
@@ -45,9 +47,7 @@ class BrowserIT {
 
     @BeforeEach
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
-                        + "; enable them with: apt-get install chromium chromium-driver");
+        Assumptions.assumeTrue(hasBrowser(), SKIPPED);
         // the engines' OpenSearch is not needed by these pages
         plaza = StandaloneIT.startIn(home, Optional.empty(), "engines.kinds=MARIADB,REDIS,KAFKA",
                 "comment.admin.enabled=false");
@@ -64,7 +64,11 @@ class BrowserIT {
         }
     }
 
-    private static WebDriver browser() {
+    static boolean hasBrowser() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    static WebDriver browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -78,12 +82,17 @@ class BrowserIT {
         return "http://127.0.0.1:" + plaza.httpPort() + path;
     }
 
-    private static WebDriverWait waitFor(WebDriver driver) {
+    static WebDriverWait waitFor(WebDriver driver) {
         return new WebDriverWait(driver, WAIT);
     }
 
     private void logIn(WebDriver driver, String user) {
-        driver.get(url("/"));
+        logIn(driver, url(""), user);
+    }
+
+    /** Logs {@code user} (a demo user) in through the home page's form. */
+    static void logIn(WebDriver driver, String base, String user) {
+        driver.get(base + "/");
         WebDriverWait wait = waitFor(driver);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username"))).sendKeys(user);
         driver.findElement(By.id("login-password")).sendKeys(PASSWORD, Keys.ENTER);

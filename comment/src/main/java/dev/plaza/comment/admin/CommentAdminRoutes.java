@@ -119,6 +119,7 @@ public final class CommentAdminRoutes implements HttpRoutes {
     private static Map<String, Object> action(CommentAdminUsecase.ActionResult r) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("rpid", r.rpid());
+        data.put("rpid_str", Long.toString(r.rpid()));
         data.put("state", r.state());
         data.put("target", r.target());
         data.put("published", r.published());
@@ -146,11 +147,15 @@ public final class CommentAdminRoutes implements HttpRoutes {
         content.put("message", d.message() == null ? "" : d.message());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rpid", d.rpid());
+        // ids are snowflakes past 2^53: JavaScript clients need them as strings, as the public API gives them
+        m.put("rpid_str", Long.toString(d.rpid()));
         m.put("oid", d.oid());
         m.put("type", d.type());
         m.put("mid", d.mid());
         m.put("root", d.root());
+        m.put("root_str", Long.toString(d.root()));
         m.put("parent", d.parent());
+        m.put("parent_str", Long.toString(d.parent()));
         m.put("dialog", d.dialog());
         m.put("floor", d.floor());
         m.put("state", d.state());
