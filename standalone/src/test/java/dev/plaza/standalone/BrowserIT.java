@@ -132,6 +132,20 @@ class BrowserIT {
         wait.until(ExpectedConditions.attributeToBe(like, "aria-pressed", "true"));
         assertThat(like.getText()).contains("1");
 
+        // a reply to it, shown under it at once and, after a reload, from the server
+        comment.findElement(By.xpath(".//button[text()='Reply']")).click();
+        WebElement replyBox = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector(".reply-slot form.post-box textarea")));
+        replyBox.sendKeys("a reply to myself", Keys.ENTER);
+        By reply = By.xpath("//li[contains(@class,'comment') and contains(@class,'reply')]"
+                + "//p[contains(@class,'comment-text') and text()='a reply to myself']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(reply));
+        wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.navigate().refresh();
+            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
+                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(reply)).isEmpty();
+        });
+
         // play a moment and pause: the player reports progress, and the history page lists the video
         WebElement play = alice.findElement(By.cssSelector(".player-play"));
         play.click();
