@@ -51,15 +51,37 @@ public final class ShardedSchema {
      * database without either's migrations being skipped.
      */
     public static void migrate(Database db, String historyTable, String location, JavaMigration... javaMigrations) {
-        Flyway.configure()
-                .dataSource(db.dataSource())
-                .table(historyTable)
-                .locations("classpath:" + location)
-                .javaMigrations(javaMigrations)
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+        // Processes of one system starting together (a service and its job) would otherwise race on an empty
+        // database: Flyway's baseline of a schema that already holds tables takes no lock of its own. A named lock
+        // of the server, held on one connection while Flyway works on others, makes them take turns.
+        String lock = "plaza:migrate:" + historyTable;
+        db.withConnection(c -> {
+            try (java.sql.PreparedStatement get = c.prepareStatement("SELECT GET_LOCK(?, 120)")) {
+                get.setString(1, lock);
+                try (java.sql.ResultSet rs = get.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 1) {
+                        throw new IllegalStateException("another process held " + lock + " for 120 s");
+                    }
+                }
+            }
+            try {
+                Flyway.configure()
+                        .dataSource(db.dataSource())
+                        .table(historyTable)
+                        .locations("classpath:" + location)
+                        .javaMigrations(javaMigrations)
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .load()
+                        .migrate();
+            } finally {
+                try (java.sql.PreparedStatement release = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+                    release.setString(1, lock);
+                    release.executeQuery().close();
+                }
+            }
+            return null;
+        });
     }
 
     /**
