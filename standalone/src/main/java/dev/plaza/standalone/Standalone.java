@@ -95,6 +95,8 @@ public final class Standalone {
     private final Set<Role> roles;
     /** One role per process, over the network; false: every role in this JVM, in process. */
     private final boolean distributed;
+    /** The process's name in metrics, traces, logs and its gRPC server: {@code plaza} or {@code plaza-<role>}. */
+    private final String name;
     private final Clock clock = Clock.systemUTC();
     private final PrometheusMeterRegistry meters;
     private final Tracing tracing;
@@ -138,7 +140,7 @@ public final class Standalone {
         this.home = home;
         this.roles = EnumSet.copyOf(roles);
         this.distributed = distributed;
-        String name = distributed ? "plaza-" + roles.iterator().next().cliName() : "plaza";
+        this.name = distributed ? "plaza-" + roles.iterator().next().cliName() : "plaza";
         this.meters = Metrics.create(name);
         this.tracing = Tracing.create(cfg.trace(), name);
         this.app = App.builder(name)
@@ -219,8 +221,8 @@ public final class Standalone {
 
     public void printBanner(PrintStream out) {
         String base = "http://" + cfg.http().host() + ":" + edge.port();
-        String what = distributed ? "Plaza " + roles.iterator().next().cliName() : "Plaza";
-        out.printf("%n%s is up in %.1f s%n", what, (System.nanoTime() - startedNanos) / 1e9);
+        out.printf("%n%s is up in %.1f s%n", distributed ? name.replace("plaza-", "Plaza ") : "Plaza",
+                (System.nanoTime() - startedNanos) / 1e9);
         if (account != null) {
             out.println("  API        " + base + "/x/web-interface/nav");
         }
@@ -403,8 +405,7 @@ public final class Standalone {
     }
 
     private RpcChannels rpcChannels(StandaloneConfig.Client client) {
-        RpcChannels.Builder b = RpcChannels.builder(distributed ? "plaza-" + roles.iterator().next().cliName()
-                        : "plaza-standalone")
+        RpcChannels.Builder b = RpcChannels.builder(distributed ? name : "plaza-standalone")
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout())
@@ -459,7 +460,7 @@ public final class Standalone {
         if (distributed && services.isEmpty()) {
             return; // a job: calls out, serves nothing
         }
-        RpcServer.Builder b = RpcServer.builder(distributed ? "plaza-" + roles.iterator().next().cliName() : "plaza")
+        RpcServer.Builder b = RpcServer.builder(name)
                 .meterRegistry(meters)
                 .openTelemetry(tracing.openTelemetry())
                 .defaultTimeout(cfg.grpc().defaultTimeout());

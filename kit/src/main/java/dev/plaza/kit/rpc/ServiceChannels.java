@@ -28,15 +28,9 @@ public final class ServiceChannels implements AutoCloseable {
         return new ServiceChannels(service -> channel, true);
     }
 
-    /** One channel per service to {@code <scheme>:///<service>}, e.g. {@code discovery:///plaza.account.v1.Account}. */
-    public static ServiceChannels byTarget(RpcChannels channels, String scheme) {
-        Objects.requireNonNull(channels, "channels");
-        return byTarget(service -> channels, scheme);
-    }
-
     /**
-     * Like {@link #byTarget(RpcChannels, String)}, each service's channel made by its own {@link RpcChannels}: a
-     * service may have its own breaker, retry and bulkhead settings.
+     * One channel per service to {@code <scheme>:///<service>} (e.g. {@code discovery:///plaza.account.v1.Account}),
+     * each made by the service's own {@link RpcChannels}: a service may have its own breaker, retry and bulkhead.
      */
     public static ServiceChannels byTarget(Function<String, RpcChannels> channelsOf, String scheme) {
         Objects.requireNonNull(channelsOf, "channelsOf");
