@@ -70,6 +70,7 @@ function markActiveNav() {
 
 function renderAccount() {
   const u = session.currentUser();
+  document.getElementById('nav-admin').hidden = !(u && u.is_admin); // the page itself also says who may use it
   if (!u) {
     replace(account, h('a', { class: 'button small', href: '/' }, 'Log in / Register'));
     return;

@@ -1,4 +1,5 @@
-// Comments under a video (type 1, oid = aid): sort tabs, pages, replies, post, like, delete.
+// Comments under a video (type 1, oid = aid): sort tabs, pages, replies, post, like, delete; the video's
+// owner (or an admin) also pins a root and closes or reopens the comments.
 import { get, post } from './api.js';
 import { h, replace, avatar, fmtDate, messageLine } from './dom.js';
 import * as session from './session.js';
@@ -19,8 +20,35 @@ export function mountComments(container, { aid, signal }) {
   const pager = h('nav', { class: 'pager', 'aria-label': 'Comment pages' });
   const status = messageLine();
   const box = postBox({ aid, placeholder: 'Add a comment…', onPosted: (item) => list.prepend(commentItem(item, ctx)) });
-  const ctx = { aid, me, st, signal };
-  replace(container, heading, box.el, tabs, status.el, list, pager);
+  const moderation = h('p', { class: 'comment-moderation' });
+  const ctx = { aid, me, st, signal, reloadUntil };
+  replace(container, heading, moderation, box.el, tabs, status.el, list, pager);
+
+  // Pins and closes are applied by the comment job a moment after the answer: reload until the list shows it.
+  async function reloadUntil(done) {
+    for (let i = 0; i < 8 && !signal.aborted; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const data = await load();
+      if (data && done(data)) return true;
+    }
+    return false;
+  }
+
+  function showModeration() {
+    const mayModerate = me && (String(me.mid) === st.upperMid || me.is_admin);
+    if (!mayModerate) { moderation.replaceChildren(); return; }
+    const note = messageLine();
+    const closed = st.readOnly;
+    const toggle = h('button', { type: 'button', class: 'button small secondary', onClick: async () => {
+      toggle.disabled = true;
+      try {
+        await post('/x/v2/reply/subject/close', { type: TYPE, oid: aid, action: closed ? 0 : 1 });
+        note.ok(closed ? 'Reopening comments…' : 'Closing comments…');
+        if (!await reloadUntil((d) => !!(d.config && d.config.read_only) !== closed)) note.error('Not applied yet; reload the page in a moment.');
+      } catch (e) { note.error(e); toggle.disabled = false; }
+    } }, closed ? 'Reopen comments' : 'Close comments');
+    replace(moderation, h('span', { class: 'muted', text: closed ? 'Comments are closed. ' : 'You moderate these comments. ' }), toggle, note.el);
+  }
 
   async function load() {
     for (const b of tabs.querySelectorAll('button')) b.setAttribute('aria-pressed', String(Number(b.dataset.sort) === st.sort));
@@ -30,15 +58,16 @@ export function mountComments(container, { aid, signal }) {
       data = await get('/x/v2/reply', { type: TYPE, oid: aid, sort: st.sort, pn: st.pn, ps: PS });
     } catch (e) {
       if (!signal.aborted) status.error(e);
-      return;
+      return null;
     }
-    if (signal.aborted) return;
+    if (signal.aborted) return null;
     status.clear();
     const page = data.page || {};
     st.upperMid = String((data.upper && data.upper.mid) || '');
     st.readOnly = !!(data.config && data.config.read_only);
     heading.textContent = `Comments (${page.acount ?? page.count ?? 0})`;
     box.setClosed(st.readOnly);
+    showModeration();
     const items = [];
     if (data.upper && data.upper.top && st.pn === 1) items.push(commentItem(data.upper.top, ctx, true));
     for (const r of data.replies || []) items.push(commentItem(r, ctx));
@@ -48,6 +77,7 @@ export function mountComments(container, { aid, signal }) {
       st.pn > 1 ? h('button', { type: 'button', class: 'button secondary', onClick: () => { st.pn--; load(); } }, '← Previous') : h('span'),
       h('span', { class: 'muted', text: `Page ${st.pn} of ${pages}` }),
       st.pn < pages ? h('button', { type: 'button', class: 'button secondary', onClick: () => { st.pn++; load(); } }, 'Next →') : h('span'));
+    return data;
   }
 
   load();
@@ -97,7 +127,7 @@ function postBox({ aid, root, parent, placeholder, onPosted, autofocus }) {
 
 const idOf = (item, field) => String(item[field + '_str'] ?? item[field] ?? '');
 
-/** One comment (root or reply), with like, reply and delete; roots also show their replies. */
+/** One comment (root or reply), with like, reply, pin (roots) and delete; roots also show their replies. */
 function commentItem(item, ctx, pinned = false) {
   const { aid, me, st, signal } = ctx;
   const rpid = idOf(item, 'rpid');
@@ -144,6 +174,19 @@ function commentItem(item, ctx, pinned = false) {
     } catch (e) { msg.error(e); delBtn.disabled = false; }
   } }, 'Delete') : null;
 
+  const mayPin = isRoot && me && (String(me.mid) === st.upperMid || me.is_admin);
+  const pinBtn = mayPin ? h('button', { type: 'button', class: 'link-button', onClick: async () => {
+    pinBtn.disabled = true;
+    msg.clear();
+    try {
+      await post('/x/v2/reply/top', { type: TYPE, oid: aid, rpid, action: pinned ? 0 : 1 });
+      msg.ok(pinned ? 'Unpinning…' : 'Pinning…');
+      const top = (d) => d.upper && d.upper.top ? idOf(d.upper.top, 'rpid') : '';
+      const applied = await ctx.reloadUntil(pinned ? (d) => top(d) !== rpid : (d) => top(d) === rpid);
+      if (!applied && li.isConnected) { msg.error('Not applied yet; reload the page in a moment.'); pinBtn.disabled = false; }
+    } catch (e) { msg.error(e); pinBtn.disabled = false; }
+  } }, pinned ? 'Unpin' : 'Pin to top') : null;
+
   const repliesEl = h('ol', { class: 'reply-list' });
   const li = h('li', { class: 'comment' + (isRoot ? '' : ' reply') },
     avatar(member.avatar, member.uname, isRoot ? 'md' : 'sm'),
@@ -155,7 +198,7 @@ function commentItem(item, ctx, pinned = false) {
         h('time', { class: 'muted', datetime: new Date((item.ctime || 0) * 1000).toISOString(), text: fmtDate(item.ctime) }),
         item.floor ? h('span', { class: 'muted', text: `#${item.floor}` }) : null),
       h('p', { class: 'comment-text', text: (item.content && item.content.message) || '' }),
-      h('p', { class: 'comment-actions' }, likeBtn, replyBtn, delBtn),
+      h('p', { class: 'comment-actions' }, likeBtn, replyBtn, pinBtn, delBtn),
       msg.el, replySlot, isRoot ? repliesEl : null));
 
   if (isRoot) {

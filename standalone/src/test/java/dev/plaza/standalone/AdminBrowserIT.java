@@ -23,6 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class AdminBrowserIT {
     private static final String TEXT = "please hide me, admin";
+    private static final String HELD = "no spoiler here, approve me";
 
     @TempDir
     Path home;
@@ -34,7 +35,9 @@ class AdminBrowserIT {
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(BrowserIT.hasBrowser(), BrowserIT.SKIPPED);
-        plaza = StandaloneIT.startIn(home, Optional.empty());
+        // "spoiler" holds a comment for review, so the moderation queue has something in it
+        plaza = StandaloneIT.startIn(home, Optional.empty(), "comment.sensitive.mode=review",
+                "comment.sensitive.words=spoiler");
         admin = BrowserIT.browser();
         reader = BrowserIT.browser();
     }
@@ -67,8 +70,7 @@ class AdminBrowserIT {
         By comment = By.xpath("//p[contains(@class,'comment-text') and text()='" + TEXT + "']");
         BrowserIT.waitFor(reader).pollingEvery(Duration.ofMillis(500)).until(d -> {
             d.get(base + "/video/" + aid);
-            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
-                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(comment)).isEmpty();
+            return BrowserIT.appears(d, comment, Duration.ofSeconds(3));
         });
 
         // the admin finds it in search (the index trails the tables by about a second) and hides it
@@ -81,8 +83,7 @@ class AdminBrowserIT {
             keyword.clear();
             keyword.sendKeys(TEXT);
             d.findElement(By.cssSelector("form.admin-search button[type=submit]")).click();
-            return !new WebDriverWait(d, Duration.ofSeconds(2)).ignoring(RuntimeException.class)
-                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(row)).isEmpty();
+            return BrowserIT.appears(d, row, Duration.ofSeconds(2));
         });
         admin.findElement(row).findElement(By.cssSelector(".admin-hide")).click();
         wait.until(d -> "1".equals(d.findElement(row).getAttribute("data-state")));
@@ -96,5 +97,32 @@ class AdminBrowserIT {
                             "No comments yet")));
             return d.findElements(comment).isEmpty();
         });
+
+        // a comment held for review waits in the queue
+        assertThat(http.post("/x/v2/reply/add").bearer(token).param("type", 1).param("oid", aid)
+                .param("message", HELD).send().data().path("pending_review").asBoolean()).isTrue();
+        By queued = By.xpath("//table[@id='admin-queue']//tr[contains(@class,'admin-row') and .//*[text()='"
+                + HELD + "']]");
+        wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.findElement(By.xpath("//button[text()='Reload']")).click();
+            return BrowserIT.appears(d, queued, Duration.ofSeconds(2));
+        });
+
+        // the console, pictured once the dashboard has two readings, then checked like every page: no sideways
+        // scrolling at 360 px, every control reachable by keyboard
+        wait.until(d -> !"…".equals(d.findElement(By.id("dash-rps")).getText()));
+        PageChecks.screenshots(admin, "admin");
+        PageChecks.assertFitsWidth(admin, "admin", PageChecks.NARROWEST);
+        PageChecks.assertKeyboardReachesEverything(admin, "admin");
+
+        // approved, it shows for readers
+        admin.findElement(queued).findElement(By.cssSelector(".admin-approve")).click();
+        wait.until(d -> "0".equals(d.findElement(queued).getAttribute("data-state")));
+        By heldComment = By.xpath("//p[contains(@class,'comment-text') and text()='" + HELD + "']");
+        BrowserIT.waitFor(reader).pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.get(base + "/video/" + aid);
+            return BrowserIT.appears(d, heldComment, Duration.ofSeconds(3));
+        });
+        assertThat(reader.findElements(comment)).as("the hidden comment stays hidden").isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.plaza.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaza.kit.http.HttpTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -86,6 +89,16 @@ class BrowserIT {
         return new WebDriverWait(driver, WAIT);
     }
 
+    /** Whether {@code what} is in the page within {@code within}; for polls that reload the page between tries. */
+    static boolean appears(WebDriver driver, By what, Duration within) {
+        try {
+            new WebDriverWait(driver, within).until(ExpectedConditions.presenceOfElementLocated(what));
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
     private void logIn(WebDriver driver, String user) {
         logIn(driver, url(""), user);
     }
@@ -122,8 +135,7 @@ class BrowserIT {
         // after a reload it comes from the server (once the comment job has applied it), and can be liked
         wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
             d.navigate().refresh();
-            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
-                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(ownComment)).isEmpty();
+            return appears(d, ownComment, Duration.ofSeconds(3));
         });
         WebElement comment = alice.findElement(ownComment).findElement(By.xpath("./ancestor::li[1]"));
         WebElement like = comment.findElement(By.cssSelector(".comment-actions button[aria-pressed]"));
@@ -131,6 +143,12 @@ class BrowserIT {
         like.click();
         wait.until(ExpectedConditions.attributeToBe(like, "aria-pressed", "true"));
         assertThat(like.getText()).contains("1");
+
+        // alice uploaded the demo videos, so she may pin it; the pin shows once the comment job has applied it
+        comment.findElement(By.xpath(".//button[text()='Pin to top']")).click();
+        wait.until(d -> !d.findElements(By.xpath("//li[contains(@class,'comment') and .//span[text()='Pinned']]"
+                + "//p[contains(@class,'comment-text') and text()='" + XSS + "']")).isEmpty());
+        comment = alice.findElement(ownComment).findElement(By.xpath("./ancestor::li[1]"));
 
         // a reply to it, shown under it at once and, after a reload, from the server
         comment.findElement(By.xpath(".//button[text()='Reply']")).click();
@@ -142,8 +160,7 @@ class BrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(reply));
         wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
             d.navigate().refresh();
-            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
-                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(reply)).isEmpty();
+            return appears(d, reply, Duration.ofSeconds(3));
         });
 
         // play a moment and pause: the player reports progress, and the history page lists the video
@@ -153,9 +170,8 @@ class BrowserIT {
         play.click();
         wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
             d.get(url("/history"));
-            return !new WebDriverWait(d, Duration.ofSeconds(3)).ignoring(RuntimeException.class)
-                    .until(ExpectedConditions.presenceOfAllElementsLocatedBy(
-                            By.xpath("//li[contains(@class,'history-item')]//a[text()='" + title + "']"))).isEmpty();
+            return appears(d, By.xpath("//li[contains(@class,'history-item')]//a[text()='" + title + "']"),
+                    Duration.ofSeconds(3));
         });
     }
 
@@ -217,6 +233,85 @@ class BrowserIT {
         } finally {
             bob.quit();
         }
+    }
+
+    @Test
+    void everyPageFitsAPhoneAndWorksByKeyboard() {
+        HttpTestClient http = HttpTestClient.local(plaza.httpPort());
+        String aliceToken = token(http, "alice");
+        String bobToken = token(http, "bob");
+        long bobMid = http.get("/x/web-interface/nav").bearer(bobToken).send().data().path("mid").asLong();
+        long aliceMid = http.get("/x/web-interface/nav").bearer(aliceToken).send().data().path("mid").asLong();
+        // something on every page: comments, progress on three videos, a conversation
+        JsonNode archives = http.get("/x/archive/list").param("pn", 1).param("ps", 3).send().data().path("archives");
+        long aid = archives.path(0).path("aid").asLong();
+        double[] watched = {0.6, 0.3, 1};
+        for (int i = 0; i < 3; i++) {
+            JsonNode v = archives.path(i);
+            long played = watched[i] == 1 ? -1 : Math.max(1, Math.round(v.path("duration").asLong() * watched[i]));
+            assertThat(http.post("/x/click-interface/web/heartbeat").bearer(aliceToken).param("aid", v.path("aid").asLong())
+                    .param("cid", v.path("cid").asLong()).param("played_time", played).send().code()).isZero();
+        }
+        for (String[] c : new String[][] {{bobToken, "First! Great video."}, {aliceToken, "Thanks for watching."}}) {
+            assertThat(http.post("/x/v2/reply/add").bearer(c[0]).param("type", 1).param("oid", aid)
+                    .param("message", c[1]).send().code()).isZero();
+        }
+        sendPm(http, bobToken, aliceMid, "hey alice, are you streaming tonight?");
+        sendPm(http, aliceToken, bobMid, "yes, at eight");
+        sendPm(http, bobToken, aliceMid, "see you there");
+
+        // logged out, the home page, and logging in with the keyboard alone
+        alice.get(url("/"));
+        WebDriverWait wait = waitFor(alice);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".video-title a")));
+        checkPage("home");
+        alice.get(url("/"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+        Actions keys = new Actions(alice);
+        for (int i = 0; i < 20 && !"login-username".equals(alice.switchTo().activeElement().getAttribute("id")); i++) {
+            keys.sendKeys(Keys.TAB).perform();
+        }
+        assertThat(alice.switchTo().activeElement().getAttribute("id")).isEqualTo("login-username");
+        keys.sendKeys("alice").sendKeys(Keys.TAB).sendKeys(PASSWORD).sendKeys(Keys.ENTER).perform();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".me-name"), "alice"));
+
+        alice.get(url("/video/" + aid));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-state"), "Live"));
+        wait.pollingEvery(Duration.ofMillis(500)).until(d -> {
+            d.navigate().refresh();
+            return appears(d, By.xpath("(//p[contains(@class,'comment-text')])[2]"), Duration.ofSeconds(3));
+        });
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-state"), "Live"));
+        alice.findElement(By.id("danmaku-input")).sendKeys("nice", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".danmaku-list"), "nice"));
+        checkPage("video");
+
+        alice.get(url("/history"));
+        wait.until(d -> d.findElements(By.cssSelector(".history-item")).size() == 3);
+        checkPage("history");
+
+        alice.get(url("/messages?talker=" + bobMid));
+        wait.until(d -> d.findElements(By.cssSelector(".pm-messages .pm-message")).size() == 3);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".pm-live"), "arrive live"));
+        checkPage("messages");
+    }
+
+    /** The page as it is now: screenshots, then no sideways scrolling at 360 px and every control reachable by Tab. */
+    private void checkPage(String name) {
+        PageChecks.screenshots(alice, name);
+        PageChecks.assertFitsWidth(alice, name, PageChecks.NARROWEST);
+        PageChecks.assertKeyboardReachesEverything(alice, name);
+    }
+
+    private static String token(HttpTestClient http, String user) {
+        return http.post("/x/passport/login").param("username", user).param("password", PASSWORD).send().data()
+                .path("token").asText();
+    }
+
+    private static void sendPm(HttpTestClient http, String token, long to, String text) {
+        assertThat(http.post("/web_im/v1/web_im/send_msg").bearer(token).param("msg[receiver_id]", to)
+                .param("msg[receiver_type]", 1).param("msg[msg_type]", 1)
+                .param("msg[content]", "{\"content\":\"" + text + "\"}").send().code()).isZero();
     }
 
     private static void sleep(long millis) {

@@ -114,13 +114,14 @@ function dayStart(value) {
 
 // ---- Results table (search and queue) --------------------------------------------------------------------------
 
+const COLUMNS = ['rpid', 'Video', 'Author', 'State', 'Likes', 'Time', 'Message', 'Actions'];
+
 function resultsBlock(signal, { id, caption, empty, load }) {
   const status = messageLine();
   const tbody = h('tbody');
   const table = h('table', { class: 'admin-table', id },
     h('caption', { class: 'visually-hidden', text: caption }),
-    h('thead', {}, h('tr', {}, ['rpid', 'Video', 'Author', 'State', 'Likes', 'Time', 'Message', 'Actions']
-      .map((c) => h('th', { scope: 'col', text: c })))),
+    h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col', text: c })))),
     tbody);
   const info = h('span', { class: 'muted', 'aria-live': 'polite' });
   const prev = h('button', { type: 'button', class: 'button small secondary', disabled: true }, 'Previous');
@@ -165,8 +166,10 @@ function row(r, status) {
   r = { ...r, rpid: r.rpid_str || String(r.rpid), root: r.root_str || String(r.root) };
   const item = { ...r, state: Number(r.state), attr: Number(r.attr) || 0 };
   const tr = h('tr', { class: 'admin-row', dataset: { rpid: String(r.rpid), state: String(item.state) } });
-  const stateCell = h('td', { class: 'admin-state' });
-  const actions = h('td', { class: 'admin-actions' });
+  // each cell names its column, so that a phone can show a row as a card (style.css)
+  const cell = (column, props, ...children) => h('td', { ...props, dataset: { label: COLUMNS[column] } }, ...children);
+  const stateCell = cell(3, { class: 'admin-state' });
+  const actions = cell(7, { class: 'admin-actions' });
   const oid = String(r.oid ?? '');
   const isRoot = !Number(r.root);
 
@@ -215,13 +218,13 @@ function row(r, status) {
   }
 
   append(tr,
-    h('td', { class: 'num', text: String(r.rpid) }),
-    h('td', { class: 'num' }, oid ? h('a', { href: '/video/' + encodeURIComponent(oid), text: oid }) : ''),
-    h('td', { class: 'num', text: String(r.mid ?? '') }),
+    cell(0, { class: 'num', text: String(r.rpid) }),
+    cell(1, { class: 'num' }, oid ? h('a', { href: '/video/' + encodeURIComponent(oid), text: oid }) : ''),
+    cell(2, { class: 'num', text: String(r.mid ?? '') }),
     stateCell,
-    h('td', { class: 'num', text: String(r.like ?? 0) }),
-    h('td', { class: 'admin-time', text: fmtDate(r.ctime) }),
-    h('td', { class: 'admin-message', text: (r.content && r.content.message) || '' }),
+    cell(4, { class: 'num', text: String(r.like ?? 0) }),
+    cell(5, { class: 'admin-time', text: fmtDate(r.ctime) }),
+    cell(6, { class: 'admin-message', text: (r.content && r.content.message) || '' }),
     actions);
   draw();
   return tr;

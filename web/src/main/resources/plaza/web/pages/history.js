@@ -76,7 +76,8 @@ function historyItem(it, status) {
   const href = '/video/' + encodeURIComponent(aid);
   const duration = Number(it.duration) || 0;
   const finished = it.is_finish === 1 || it.is_finish === true || Number(it.progress) === -1;
-  const progress = finished ? duration : Math.max(0, Number(it.progress) || 0);
+  // a player may report past the end (the server keeps what it is told); show at most the whole video
+  const progress = finished ? duration : Math.max(0, Math.min(Number(it.progress) || 0, duration || Infinity));
   const del = h('button', { type: 'button', class: 'link-button danger', 'aria-label': `Remove ${it.title || 'video'} from history` }, 'Remove');
   const li = h('li', { class: 'history-item card' },
     h('a', { class: 'thumb', href, tabindex: '-1', 'aria-hidden': 'true' },

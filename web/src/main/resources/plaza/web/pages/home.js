@@ -96,7 +96,8 @@ function videoCard(v) {
       avatar(owner.face, owner.name, 'xs'),
       h('span', { text: owner.name || 'Unknown uploader' })),
     h('p', { class: 'video-meta muted' },
-      h('span', { text: `${fmtDuration(v.duration)} · ${(v.stat && v.stat.view) || 0} views` }),
+      // the duration is on the thumbnail already
+      h('span', { text: `${(v.stat && v.stat.view) || 0} views` }),
       v.pubdate ? h('span', { text: ' · ' + fmtDate(v.pubdate) }) : null));
 }
 
