@@ -40,14 +40,15 @@ export function decodePackets(buffer) {
 }
 
 /**
- * A room connection that reconnects with backoff; a refused token falls back to an anonymous viewer.
- * roomid 0 joins no room (only pushes to the user, e.g. PM_MSG). onDanmaku gets DANMU_MSG;
- * onMessage(cmd, json) gets every other pushed command.
+ * A room connection that reconnects with backoff. A logged-in user (uid) authenticates with the session cookie the
+ * browser sends on the WebSocket handshake (the auth's key stays empty: the page never holds the token, docs/im.md);
+ * refused, it falls back to an anonymous viewer. roomid 0 joins no room (only pushes to the user, e.g. PM_MSG).
+ * onDanmaku gets DANMU_MSG; onMessage(cmd, json) gets every other pushed command.
  */
 export class RoomSocket {
-  constructor({ roomid, uid, key, onDanmaku, onMessage, onOnline, onState }) {
+  constructor({ roomid, uid, onDanmaku, onMessage, onOnline, onState }) {
     const noop = () => {};
-    Object.assign(this, { roomid, uid, key, onDanmaku: onDanmaku || noop, onMessage: onMessage || noop,
+    Object.assign(this, { roomid, uid: Number(uid) || 0, onDanmaku: onDanmaku || noop, onMessage: onMessage || noop,
       onOnline: onOnline || noop, onState: onState || noop });
     this.closed = false;
     this.backoff = 1000;
@@ -96,8 +97,7 @@ export class RoomSocket {
     this.ws = ws;
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('open', () => {
-      const auth = { uid: this.key ? Number(this.uid) || 0 : 0, roomid: Number(this.roomid), protover: 1,
-        platform: 'web', type: 2, key: this.key || '' };
+      const auth = { uid: this.uid, roomid: Number(this.roomid), protover: 1, platform: 'web', type: 2, key: '' };
       ws.send(encodePacket(OP.AUTH, JSON.stringify(auth), this.seq++));
     });
     ws.addEventListener('message', (ev) => {
@@ -107,7 +107,7 @@ export class RoomSocket {
     ws.addEventListener('close', () => {
       clearInterval(this.heartbeat);
       if (this.closed) return;
-      if (!this.authed && this.key) this.key = ''; // refused token: come back read-only
+      if (!this.authed && this.uid) this.uid = 0; // refused session: come back read-only
       this.onState('offline');
       this.retry();
     });
@@ -123,7 +123,7 @@ export class RoomSocket {
     if (p.op === OP.AUTH_REPLY) {
       this.authed = true;
       this.backoff = 1000;
-      this.onState(this.key ? 'live' : 'live-readonly');
+      this.onState(this.uid ? 'live' : 'live-readonly');
       this.beat();
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
@@ -225,7 +225,7 @@ export function mountDanmaku(container, { aid, layer, signal }) {
 
   const me = session.currentUser();
   const socket = new RoomSocket({
-    roomid: aid, uid: me ? me.mid : 0, key: session.imToken(),
+    roomid: aid, uid: me ? me.mid : 0,
     onDanmaku: (d) => {
       overlay.show({ ...d, mine: !!me && String(d.uid) === String(me.mid) });
       addToList(d);

@@ -1,7 +1,10 @@
-// Who is logged in (from /x/web-interface/nav), and the im token kept after log-in.
+// Who is logged in (from /x/web-interface/nav). The session itself is the HttpOnly SESSDATA cookie.
 import { get, post } from './api.js';
 
-const TOKEN_KEY = 'plaza.token';
+// Earlier pages kept the session token in localStorage for the live connection; the comet now reads the session
+// cookie instead, so no script can read the token. Drop a kept one.
+localStorage.removeItem('plaza.token');
+
 let user = null; // null: anonymous; else {mid, uname, face, sign, is_admin}
 const listeners = new Set();
 
@@ -33,13 +36,11 @@ export async function refresh() {
     set(null);
     if (e.code !== -101) throw e;
   }
-  if (!user) localStorage.removeItem(TOKEN_KEY);
   return user;
 }
 
 export async function login(username, password) {
-  const data = await post('/x/passport/login', { username, password });
-  if (data && data.token) localStorage.setItem(TOKEN_KEY, data.token);
+  await post('/x/passport/login', { username, password });
   return refresh();
 }
 
@@ -51,12 +52,6 @@ export async function logout() {
   try {
     await post('/x/passport/logout');
   } finally {
-    localStorage.removeItem(TOKEN_KEY);
     await refresh().catch(() => {});
   }
-}
-
-/** The account token for the live-room connection ("" when unknown: the connection is then anonymous). */
-export function imToken() {
-  return (user && localStorage.getItem(TOKEN_KEY)) || '';
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.TimeoutException;
@@ -230,6 +231,10 @@ class BrowserIT {
             bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(
                     By.cssSelector(".pm-messages .pm-message"), "hi bob, <b>not bold</b>"));
             assertThat(bob.findElements(By.cssSelector(".pm-messages b"))).as("text stays text").isEmpty();
+            // live, yet no script could read bob's session: it is only the HttpOnly cookie the WebSocket sent
+            JavascriptExecutor page = (JavascriptExecutor) bob;
+            assertThat(page.executeScript("return Object.keys(localStorage).length")).isEqualTo(0L);
+            assertThat((String) page.executeScript("return document.cookie")).doesNotContain("SESSDATA");
         } finally {
             bob.quit();
         }

@@ -386,21 +386,16 @@ export async function render(container, { signal }) {
   document.addEventListener('visibilitychange', onVisible);
   signal.addEventListener('abort', () => document.removeEventListener('visibilitychange', onVisible));
 
-  const token = session.imToken();
-  if (token) {
-    // Room 0: no live room, only the pushes addressed to this user (docs/im.md, Auth: roomid 0 joins no room).
-    const socket = new RoomSocket({
-      roomid: 0, uid: me.mid, key: token,
-      onMessage: (cmd, json) => { if (cmd === 'PM_MSG' && json) onPush(json.data); },
-      onState: (s) => {
-        live.textContent = { connecting: 'Connecting for new messages…', offline: 'Offline, reconnecting…', live: 'New messages arrive live.',
-          'live-readonly': 'Live updates unavailable: please log in again.' }[s] || '';
-      },
-    });
-    signal.addEventListener('abort', () => socket.close());
-  } else {
-    live.textContent = 'Live updates unavailable: log in again to receive new messages as they arrive.';
-  }
+  // Room 0: no live room, only the pushes addressed to this user (docs/im.md, Auth: roomid 0 joins no room).
+  const socket = new RoomSocket({
+    roomid: 0, uid: me.mid,
+    onMessage: (cmd, json) => { if (cmd === 'PM_MSG' && json) onPush(json.data); },
+    onState: (s) => {
+      live.textContent = { connecting: 'Connecting for new messages…', offline: 'Offline, reconnecting…', live: 'New messages arrive live.',
+        'live-readonly': 'Live updates unavailable: please log in again.' }[s] || '';
+    },
+  });
+  signal.addEventListener('abort', () => socket.close());
 
   const wanted = new URLSearchParams(location.search).get('talker');
   const first = loadSessions();

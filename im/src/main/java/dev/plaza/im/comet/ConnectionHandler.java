@@ -9,9 +9,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import dev.plaza.kit.http.HttpEdge;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * NEW (the first packet must be auth, within the handshake timeout) -> AUTHENTICATING (the listener is asked, off the
  * event loop) -> OPEN (heartbeats, room changes, sub/unsub, messages) -> CLOSED. Every field is touched on the
  * channel's event loop only.
+ *
+ * <p>A browser's WebSocket may leave the auth's key empty and be known by its session cookie instead: the handshake's
+ * {@code SESSDATA} is used as the key, so that pages need not keep the token where scripts can read it. Only when
+ * the handshake's {@code Origin} is on the comet's own host (or absent: not a browser), so that another site's page
+ * cannot connect as its visitor; and a cookie the listener refuses leaves the connection anonymous, as asked.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -42,6 +54,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private State state = State.NEW;
     private Connection connection;
     private ScheduledFuture<?> handshakeTimer;
+    /** The session cookie of a WebSocket handshake from this host, or null. */
+    private String cookieToken;
 
     ConnectionHandler(Comet comet, Transport transport) {
         this.comet = comet;
@@ -97,12 +111,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         state = State.AUTHENTICATING;
         // nothing else is read until the listener answers: the auth reply must be the first thing the client sees
         ctx.channel().config().setAutoRead(false);
+        Auth asked = auth.key().isEmpty() && cookieToken != null ? auth.withKey(cookieToken) : auth;
+        ask(ctx, p.seq(), asked, auth);
+    }
+
+    /** Asks the comet about {@code auth}; {@code fallback} is what to ask next if a cookie's key is refused. */
+    private void ask(ChannelHandlerContext ctx, int seq, Auth auth, Auth fallback) {
         comet.authenticate(auth).whenComplete((session, error) -> {
             try {
                 if (ctx.executor().inEventLoop()) {
-                    authenticated(ctx, p.seq(), auth, session, error);
+                    authenticated(ctx, seq, auth, fallback, session, error);
                 } else {
-                    ctx.executor().execute(() -> authenticated(ctx, p.seq(), auth, session, error));
+                    ctx.executor().execute(() -> authenticated(ctx, seq, auth, fallback, session, error));
                 }
             } catch (RejectedExecutionException e) {
                 // the comet is shutting down; the channel goes with it
@@ -113,7 +133,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void authenticated(ChannelHandlerContext ctx, int seq, Auth auth, Session session, Throwable error) {
+    private void authenticated(ChannelHandlerContext ctx, int seq, Auth auth, Auth fallback, Session session,
+                               Throwable error) {
         if (state != State.AUTHENTICATING || !ctx.channel().isActive()) {
             // closed while logic was thinking: tell logic the admitted session is gone already
             if (session != null) {
@@ -124,6 +145,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
+            if (cause instanceof AuthRefusedException && auth != fallback) {
+                // the cookie's session is gone (expired, logged out): go on as the client asked, without it
+                ask(ctx, seq, fallback, fallback);
+                return;
+            }
             if (cause instanceof AnonymousRefusedException) {
                 refuse(ctx, CometMetrics.ANONYMOUS, cause.getMessage());
             } else if (cause instanceof AuthRefusedException) {
@@ -204,12 +230,47 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof HandshakeComplete hs) {
+            cookieToken = sameHostSessionCookie(hs.requestHeaders());
+            ctx.fireUserEventTriggered(evt);
+        } else if (evt instanceof IdleStateEvent) {
             log.debug("{} sent nothing for {}; closing", connection != null ? connection : ctx.channel(),
                     comet.config().heartbeatTimeout());
             close(ctx);
         } else {
             ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    /** The handshake's session cookie when its Origin is on the requested host (or absent), else null. */
+    static String sameHostSessionCookie(HttpHeaders headers) {
+        String cookies = headers.get(HttpHeaderNames.COOKIE);
+        if (cookies == null) {
+            return null;
+        }
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !sameHost(origin, headers.get(HttpHeaderNames.HOST))) {
+            return null;
+        }
+        for (Cookie c : ServerCookieDecoder.LAX.decode(cookies)) {
+            if (HttpEdge.SESSION_COOKIE.equals(c.name()) && !c.value().isEmpty()) {
+                return c.value();
+            }
+        }
+        return null;
+    }
+
+    /** Whether an Origin ({@code scheme://host[:port]}) names the Host header's host; ports may differ. */
+    private static boolean sameHost(String origin, String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            String originHost = URI.create(origin).getHost();
+            String requested = URI.create("http://" + host).getHost();
+            return originHost != null && originHost.equalsIgnoreCase(requested);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

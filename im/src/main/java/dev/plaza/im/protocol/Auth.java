@@ -29,6 +29,11 @@ public record Auth(Dialect dialect, long mid, String key, String room, String pl
         accepts = Set.copyOf(accepts);
     }
 
+    /** The same auth with {@code key} as its token. */
+    public Auth withKey(String key) {
+        return new Auth(dialect, mid, key, room, platform, accepts, protover);
+    }
+
     /** @throws ProtocolException when the body is not an auth object of either dialect */
     public static Auth parse(byte[] body) {
         JsonNode n;

@@ -7,6 +7,7 @@ import static dev.plaza.im.comet.CometHarness.heartbeatOnline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.plaza.im.protocol.Auth;
 import dev.plaza.im.protocol.Dialect;
 import dev.plaza.im.protocol.Op;
 import dev.plaza.im.protocol.Packet;
@@ -184,6 +185,41 @@ class CometAuthIT {
         anon.send(Packet.of(1, Op.SEND_MSG, 4, "hello"));
         assertThat(heartbeatOnline(anon)).isEqualTo(1);
         assertThat(anon.isClosed()).isFalse();
+    }
+
+    @Test
+    void aBrowserWithoutAKeyIsKnownByItsSessionCookieFromItsOwnHost() {
+        h = CometHarness.start();
+        PacketClient c = h.connectWs(Map.of("Cookie", "bili_jct=x; SESSDATA=ok:9", "Origin", "http://127.0.0.1:8080"));
+        c.send(bilibiliAuth(9, "", 5000, 1));
+
+        assertThat(c.next().bodyText()).isEqualTo("{\"code\":0}");
+        assertThat(h.listener.auths).singleElement().extracting(Auth::key).isEqualTo("ok:9");
+        assertThat(h.listener.connects).singleElement().extracting(Session::mid).isEqualTo(9L);
+    }
+
+    @Test
+    void anotherSitesPageDoesNotConnectAsItsVisitor() {
+        h = CometHarness.start();
+        PacketClient c = h.connectWs(Map.of("Cookie", "SESSDATA=ok:9", "Origin", "https://elsewhere.example"));
+        c.send(bilibiliAuth(0, "", 5000, 1));
+
+        assertThat(c.next().bodyText()).isEqualTo("{\"code\":0}");
+        assertThat(h.listener.auths).as("the cookie is not used: an anonymous viewer").isEmpty();
+        assertThat(h.comet.rooms()).isEqualTo(Map.of("live://5000", 1));
+    }
+
+    @Test
+    void aRefusedCookieLeavesTheViewerAnonymousAsAsked() {
+        h = CometHarness.start();
+        PacketClient c = h.connectWs(Map.of("Cookie", "SESSDATA=expired", "Origin", "http://127.0.0.1:8080"));
+        c.send(bilibiliAuth(0, "", 5000, 1));
+
+        assertThat(c.next().bodyText()).isEqualTo("{\"code\":0}");
+        assertThat(h.listener.auths).singleElement().extracting(Auth::key).isEqualTo("expired");
+        assertThat(h.listener.connects).isEmpty();
+        assertThat(h.comet.rooms()).isEqualTo(Map.of("live://5000", 1));
+        assertThat(h.count(CometMetrics.AUTH_FAILURES, "reason", CometMetrics.REFUSED)).isZero();
     }
 
     @ParameterizedTest

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** A started comet on ephemeral ports with a fake listener, plus clients that are closed with it. */
@@ -50,7 +51,14 @@ final class CometHarness implements AutoCloseable {
         return c;
     }
 
-    TcpClient stalledTcp() {
+    /** A WebSocket client whose handshake carries these headers; not authenticated. */
+    PacketClient connectWs(Map<String, String> headers) {
+        PacketClient c = new WsClient(http, comet.wsPort(), headers);
+        clients.add(c);
+        return c;
+    }
+
+        TcpClient stalledTcp() {
         TcpClient c = TcpClient.stalled(comet.tcpPort());
         clients.add(c);
         return c;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,9 +24,15 @@ final class WsClient implements PacketClient, WebSocket.Listener {
     private volatile boolean closed;
 
     WsClient(HttpClient http, int port) {
+        this(http, port, Map.of());
+    }
+
+    /** Connects with these handshake headers (a browser's {@code Cookie} and {@code Origin}, say). */
+    WsClient(HttpClient http, int port, Map<String, String> headers) {
         try {
-            ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/sub"), this)
-                    .get(5, TimeUnit.SECONDS);
+            WebSocket.Builder b = http.newWebSocketBuilder();
+            headers.forEach(b::header);
+            ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/sub"), this).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("websocket connect failed", e);
         }

@@ -67,7 +67,8 @@ public final class LiveHttpRoutes implements HttpRoutes {
 
     /**
      * Where a room's long connections go, in Bilibili's layout; the client authenticates with its session token
-     * as {@code key} (the {@code token} here is empty: Plaza needs no separate connection token).
+     * as {@code key}, or a browser with an empty key and its session cookie (the {@code token} here is empty:
+     * Plaza needs no separate connection token).
      */
     private Object danmuInfo(Request req) {
         req.longParam("id", 1, Long.MAX_VALUE); // a room id, as Bilibili requires, though every comet serves every room
