@@ -520,7 +520,8 @@ public final class Standalone {
 
     /** One producer for every system of the process (it batches, and its threads and buffers are per instance). */
     private void openProducer() {
-        if (!runs(Role.COMMENT, Role.COMMENT_JOB, Role.COMMENT_ADMIN, Role.HISTORY, Role.HISTORY_JOB) && !runsIm()) {
+        boolean imPushes = cfg.im().enabled() && runs(Role.IM_LOGIC, Role.IM_JOB); // a comet publishes nothing
+        if (!runs(Role.COMMENT, Role.COMMENT_JOB, Role.COMMENT_ADMIN, Role.HISTORY, Role.HISTORY_JOB) && !imPushes) {
             return;
         }
         producer = MqProducer.create(KafkaConfig.of(kafkaBootstrap(), "plaza"), meters, tracing.openTelemetry());
@@ -602,7 +603,8 @@ public final class Standalone {
                 pmDb.tables())).withWorkerId(workerId("pm", ic.pm().workerId())));
         CometDirectory comets = discoveredComets != null ? discoveredComets
                 : StaticCometDirectory.of(ic.server(), channels.forService(CometGrpc.SERVICE_NAME));
-        im = ImServer.create(ic, redis, producer, kafkaBootstrap(), channels, comets, words, meters,
+        ImServer.Roles roles = new ImServer.Roles(runs(Role.IM_LOGIC), runs(Role.IM_COMET), runs(Role.IM_JOB));
+        im = ImServer.create(roles, ic, redis, producer, kafkaBootstrap(), channels, comets, words, meters,
                 tracing.openTelemetry(), clock);
         if (runs(Role.IM_LOGIC)) {
             im.startLogic();
@@ -645,21 +647,23 @@ public final class Standalone {
         log.info("seeded demo users alice, bob, admin and demo videos");
     }
 
-    /** The process's CPU usage (cgroup quota or the OS), sampled for the limiter. */
     private void startCpu() {
-        if (!cfg.limiter().enabled() || cpu != null) {
-            return; // off, or started for the gRPC server's limiter
+        if (cfg.limiter().enabled()) {
+            cpu();
         }
-        cpu = CpuUsage.detect();
-        cpu.start();
     }
 
-    private BbrLimiter limiter(String name) {
+    /** The process's CPU usage (cgroup quota or the OS), sampled for the limiters; started once, on first use. */
+    private CpuUsage cpu() {
         if (cpu == null) {
             cpu = CpuUsage.detect();
             cpu.start();
         }
-        BbrLimiter limiter = BbrLimiter.builder(name, cpu).config(cfg.limiter()).build();
+        return cpu;
+    }
+
+    private BbrLimiter limiter(String name) {
+        BbrLimiter limiter = BbrLimiter.builder(name, cpu()).config(cfg.limiter()).build();
         LimiterMetrics.bind(limiter, meters);
         return limiter;
     }

@@ -272,6 +272,18 @@ class BrowserIT {
         checkPage("home");
         alice.get(url("/"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+
+        // the API's errors, said in words next to the form that caused them
+        submitForm("login", "alice", "not-her-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(errorOf("login"), "Wrong username or password."));
+        submitForm("register", "alice", "another-pass-2");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(errorOf("register"),
+                "That username is already taken."));
+        submitForm("register", "newcomer", "lettersonly");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(errorOf("register"), "Invalid input: "));
+        assertThat(alice.findElement(errorOf("register")).getText()).containsIgnoringCase("digit");
+        alice.get(url("/"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
         Actions keys = new Actions(alice);
         for (int i = 0; i < 20 && !"login-username".equals(alice.switchTo().activeElement().getAttribute("id")); i++) {
             keys.sendKeys(Keys.TAB).perform();
@@ -299,6 +311,20 @@ class BrowserIT {
         wait.until(d -> d.findElements(By.cssSelector(".pm-messages .pm-message")).size() == 3);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".pm-live"), "arrive live"));
         checkPage("messages");
+    }
+
+    private void submitForm(String kind, String user, String password) {
+        for (String field : new String[] {"username", "password"}) {
+            WebElement input = alice.findElement(By.id(kind + "-" + field));
+            input.clear();
+            input.sendKeys(field.equals("username") ? user : password);
+        }
+        alice.findElement(By.id(kind + "-password")).sendKeys(Keys.ENTER);
+    }
+
+    private static By errorOf(String kind) {
+        return By.xpath("//form[.//input[@id='" + kind + "-username']]//p[contains(@class,'message') and "
+                + "contains(@class,'error')]");
     }
 
     /** The page as it is now: screenshots, then no sideways scrolling at 360 px and every control reachable by Tab. */
