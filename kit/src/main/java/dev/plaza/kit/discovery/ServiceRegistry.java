@@ -61,9 +61,20 @@ public final class ServiceRegistry implements AutoCloseable {
                 instance.grpcPort(), instance.zone(), instance.color(), instance.weight());
     }
 
-    /** Removes every instance this registry listed. */
+    /**
+     * Removes every instance this registry listed. While ZooKeeper is unreachable it does not try (a delete would
+     * block for the client's whole retry budget, holding up the stop): the znodes are ephemeral and go with the
+     * session, which closing the client ends (the caller's next step), or ZooKeeper expires.
+     */
     @Override
     public synchronized void close() {
+        if (!zk.getZookeeperClient().isConnected()) {
+            if (!nodes.isEmpty()) {
+                log.warn("ZooKeeper is unreachable: {} instance(s) stay listed until the session ends", nodes.size());
+            }
+            nodes.clear();
+            return;
+        }
         for (PersistentNode n : nodes) {
             closeQuietly(n);
         }

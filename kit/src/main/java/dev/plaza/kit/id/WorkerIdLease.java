@@ -109,6 +109,12 @@ public final class WorkerIdLease implements AutoCloseable {
         }
         closed = true;
         zk.getConnectionStateListenable().removeListener(listener);
+        if (!zk.getZookeeperClient().isConnected()) {
+            // a delete would block for the client's whole retry budget; the ephemeral znode goes with the session
+            LOG.warn("ZooKeeper is unreachable: snowflake worker id {} at {} is released when the session ends",
+                    workerId, path);
+            return;
+        }
         try {
             Stat stat = zk.checkExists().forPath(path);
             if (stat != null && stat.getEphemeralOwner() == sessionId) {

@@ -107,6 +107,25 @@ class ServiceDiscoveryTest {
     }
 
     @Test
+    void closingWhileZooKeeperIsDownDoesNotHoldUpTheStop() throws Exception {
+        try (TestingServer own = new TestingServer(true)) {
+            CuratorFramework c = CuratorFrameworkFactory.newClient(own.getConnectString(), 5_000, 3_000,
+                    new ExponentialBackoffRetry(100, 3));
+            c.start();
+            closing.add(c);
+            ServiceRegistry r = new ServiceRegistry(c, root);
+            r.register(ServiceInstance.of("comment.service", "127.0.0.1", 9001), WAIT);
+            own.stop();
+            await().atMost(WAIT).until(() -> !c.getZookeeperClient().isConnected());
+
+            // a delete would wait out the client's retries (3 s connection timeout, 3 retries)
+            long started = System.nanoTime();
+            r.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void aMassVanishingIsNotBelievedUntilTheHoldTimeHasPassed() throws Exception {
         ServiceRegistry stays = registryOf(ServiceInstance.of("svc", "127.0.0.1", 9001));
         closing.add(stays);
