@@ -19,7 +19,6 @@ import dev.plaza.history.job.HistoryJob;
 import dev.plaza.history.job.HistoryJobUsecase;
 import dev.plaza.history.service.HistoryGrpcService;
 import dev.plaza.history.service.HistoryHttpRoutes;
-import dev.plaza.kit.db.Database;
 import dev.plaza.kit.hotkey.HeavyKeeper;
 import dev.plaza.kit.hotkey.HotKeyDetector;
 import dev.plaza.kit.http.HttpRoutes;
@@ -175,7 +174,7 @@ public final class HistoryServer implements AutoCloseable {
     }
 
     public boolean isHealthy() {
-        return shards.databases().stream().allMatch(Database::isHealthy);
+        return shards.isHealthy();
     }
 
     /**

@@ -2,27 +2,26 @@ package dev.plaza.history.data.db;
 
 import dev.plaza.kit.db.Database;
 import dev.plaza.kit.db.DbConfig;
-import dev.plaza.kit.db.LockRaces;
+import dev.plaza.kit.db.ShardPools;
 import dev.plaza.kit.db.ShardedSchema;
-import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
  * The history databases (one pool each), migrated and checked against the configured table layout, with the
- * {@link HistoryRouter} that says where a user's records are. Closing it closes the pools.
+ * {@link HistoryRouter} that says where a user's records are. Every history write is idempotent (newest wins,
+ * deletes), so the lock-race retries of {@link #withConnection} are always safe here. Closing it closes the pools.
  */
-public final class HistoryShards implements AutoCloseable {
+public final class HistoryShards extends ShardPools {
     /** Flyway location of the SQL migrations; the numbered tables come from {@link V2__History_tables}. */
     public static final String MIGRATIONS = "db/history";
     /** Flyway's history table of the history schema (the name is what it is: Flyway's history of "history"). */
     public static final String HISTORY_TABLE = "flyway_history_history";
 
-    private final List<Database> databases;
     private final HistoryRouter router;
 
     private HistoryShards(List<Database> databases, HistoryRouter router) {
-        this.databases = databases;
+        super(databases);
         this.router = router;
     }
 
@@ -49,25 +48,5 @@ public final class HistoryShards implements AutoCloseable {
 
     public HistoryRouter router() {
         return router;
-    }
-
-    public List<Database> databases() {
-        return databases;
-    }
-
-    /**
-     * Runs {@code work} (one statement, or several that are each safe to run again) on a pooled connection of
-     * database {@code database} in auto-commit mode. A deadlock or lock-wait timeout, which rolled the statement
-     * back, is retried a few times with jitter: every history write is idempotent (newest wins, deletes), so running
-     * it again is safe. {@link PlazaError}s (a busy pool) pass through unchanged.
-     */
-    public <T> T withConnection(int database, Database.SqlWork<T> work) {
-        Database db = databases.get(database);
-        return LockRaces.retrying(db.name(), () -> db.withConnection(work));
-    }
-
-    @Override
-    public void close() {
-        databases.forEach(Database::close);
     }
 }
