@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Endpoints;
 import dev.plaza.engines.Engines;
@@ -198,6 +199,13 @@ class StandaloneIT {
                 Answer recent = http.get("/xlive/web-room/v1/dM/gethistory").param("roomid", aid).send();
                 assertThat(recent.data().path("room").path(0).path("text").asText()).isEqualTo("hello plaza");
                 assertThat(recent.data().path("room").path(0).path("uid").asLong()).isEqualTo(mid);
+                // the video's stat counts the comment (comment job) and the danmaku (logic) through archive-stat
+                long counted = aid;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    JsonNode stat = http.get("/x/web-interface/view").param("aid", counted).send().data().path("stat");
+                    assertThat(stat.path("reply").asLong()).as(stat.toString()).isEqualTo(1);
+                    assertThat(stat.path("danmaku").asLong()).as(stat.toString()).isEqualTo(1);
+                });
 
                 // a private message from alice: stored, then pushed to neo's connection (logic -> Kafka -> job ->
                 // comet) and counted in neo's sessions until neo acknowledges it

@@ -97,7 +97,7 @@ function videoCard(v) {
       h('span', { text: owner.name || 'Unknown uploader' })),
     h('p', { class: 'video-meta muted' },
       // the duration is on the thumbnail already
-      h('span', { text: `${(v.stat && v.stat.view) || 0} views` }),
+      h('span', { text: `${(v.stat && v.stat.view) || 0} views · ${(v.stat && v.stat.danmaku) || 0} danmaku` }),
       v.pubdate ? h('span', { text: ' · ' + fmtDate(v.pubdate) }) : null));
 }
 

@@ -47,8 +47,7 @@ export async function render(container, { params, signal }) {
       h('div', { class: 'watch-main' },
         h('h1', { class: 'watch-title', text: v.title }),
         h('p', { class: 'muted watch-stats', text:
-          // stat.danmaku and stat.reply are not fed by the im and comment systems yet (docs/api.md), so not shown
-          `${stat.view || 0} views · ${fmtDuration(v.duration)}` +
+          `${stat.view || 0} views · ${stat.danmaku || 0} danmaku · ${stat.reply || 0} comments · ${fmtDuration(v.duration)}` +
           (v.pubdate ? ' · ' + fmtDate(v.pubdate) : '') }),
         player.el),
       danmakuBox),

@@ -15,12 +15,12 @@ public final class ArchiveUsecase {
     public static final int PAGE_SIZE_MAX = 50;
 
     private final ArchiveRepo archives;
-    private final ViewCounter views;
+    private final StatCounters counters;
     private final OwnerDirectory owners;
 
-    public ArchiveUsecase(ArchiveRepo archives, ViewCounter views, OwnerDirectory owners) {
+    public ArchiveUsecase(ArchiveRepo archives, StatCounters counters, OwnerDirectory owners) {
         this.archives = archives;
-        this.views = views;
+        this.counters = counters;
         this.owners = owners;
     }
 
@@ -32,9 +32,9 @@ public final class ArchiveUsecase {
     /** One video as a reader sees it; counts the view. -404 ARCHIVE_NOT_FOUND when unknown. */
     public ArchiveView view(long aid) {
         Archive a = get(aid);
-        long viewCount = views.increment(aid);
-        return new ArchiveView(a, ownerOf(a.ownerMid(), owners.owners(List.of(a.ownerMid()))),
-                ArchiveStat.ofViews(aid, viewCount));
+        long viewCount = counters.incrementViews(aid);
+        ArchiveStat stat = counters.stats(List.of(aid)).getOrDefault(aid, ArchiveStat.none(aid)).withView(viewCount);
+        return new ArchiveView(a, ownerOf(a.ownerMid(), owners.owners(List.of(a.ownerMid()))), stat);
     }
 
     /** One video without counting a view (for other systems). -404 ARCHIVE_NOT_FOUND when unknown. */
@@ -80,13 +80,23 @@ public final class ArchiveUsecase {
             aids.add(a.aid());
         }
         Map<Long, Owner> profiles = owners.owners(mids);
-        Map<Long, Long> counts = views.views(aids);
+        Map<Long, ArchiveStat> stats = counters.stats(aids);
         List<ArchiveView> items = new ArrayList<>(page.size());
         for (Archive a : page) {
             items.add(new ArchiveView(a, ownerOf(a.ownerMid(), profiles),
-                    ArchiveStat.ofViews(a.aid(), counts.getOrDefault(a.aid(), 0L))));
+                    stats.getOrDefault(a.aid(), ArchiveStat.none(a.aid()))));
         }
         return new ArchiveList(pn, ps, count, items);
+    }
+
+    /**
+     * Takes another system's newest total of a video's counter ({@code archive-stat}); negative totals are taken
+     * as 0. Unknown videos are not checked: the counter is simply never shown.
+     */
+    public void setStat(long aid, StatCounters.Kind kind, long value) {
+        if (aid > 0) {
+            counters.set(aid, kind, Math.max(0, value));
+        }
     }
 
     public long count() {

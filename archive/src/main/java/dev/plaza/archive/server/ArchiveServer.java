@@ -7,23 +7,27 @@ import dev.plaza.archive.data.GrpcOwnerDirectory;
 import dev.plaza.archive.data.JdbcArchiveRepo;
 import dev.plaza.archive.data.OutboxRelay;
 import dev.plaza.archive.data.OutboxStore;
-import dev.plaza.archive.data.RedisViewCounter;
+import dev.plaza.archive.data.RedisStatCounters;
+import dev.plaza.archive.job.StatJob;
 import dev.plaza.archive.service.ArchiveGrpcService;
 import dev.plaza.archive.service.ArchiveHttpRoutes;
 import dev.plaza.kit.db.Database;
 import dev.plaza.kit.http.HttpRoutes;
+import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.redis.Redis;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Wires the video catalog's layers by hand: data -> biz -> service. The role that hosts it owns the transports.
- * With a Kafka bootstrap it runs the outbox relay (between {@link #start()} and {@link #close()}); without one the
- * catalog works the same and its events wait in {@code archive_outbox} until a relay runs.
+ * With a Kafka bootstrap it runs the outbox relay and the {@link StatJob} (between {@link #start()} and
+ * {@link #close()}); without one the catalog works the same, its events wait in {@code archive_outbox} until a
+ * relay runs, and comments and danmaku are not counted in the stat.
  */
 public final class ArchiveServer implements AutoCloseable {
     public static final String MIGRATIONS = "db/archive";
@@ -34,14 +38,17 @@ public final class ArchiveServer implements AutoCloseable {
     private final ArchiveUsecase usecase;
     private final OutboxStore outbox;
     private final OutboxRelay relay;
+    private final StatJob stats;
     private final ArchiveGrpcService grpc;
     private final ArchiveHttpRoutes http;
 
-    private ArchiveServer(Database db, ArchiveUsecase usecase, OutboxStore outbox, OutboxRelay relay) {
+    private ArchiveServer(Database db, ArchiveUsecase usecase, OutboxStore outbox, OutboxRelay relay,
+                          StatJob stats) {
         this.db = db;
         this.usecase = usecase;
         this.outbox = outbox;
         this.relay = relay;
+        this.stats = stats;
         this.grpc = new ArchiveGrpcService(usecase);
         this.http = new ArchiveHttpRoutes(usecase);
     }
@@ -65,19 +72,24 @@ public final class ArchiveServer implements AutoCloseable {
                     : new GrpcOwnerDirectory(account, cfg.accountTimeout());
             ArchiveUsecase usecase = new ArchiveUsecase(
                     new JdbcArchiveRepo(db, clock, relay == null ? null : relay::wake),
-                    new RedisViewCounter(redis),
+                    new RedisStatCounters(redis),
                     owners);
-            return new ArchiveServer(db, usecase, outbox, relay);
+            StatJob stats = relay == null ? null : new StatJob(usecase, KafkaConfig.of(kafkaBootstrapOrNull,
+                    "plaza-archive-stat"), cfg.eventPartitions(), registry, OpenTelemetry.noop());
+            return new ArchiveServer(db, usecase, outbox, relay, stats);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
-    /** Starts the outbox relay, if there is one. */
+    /** Starts the outbox relay and the stat consumer, with Kafka. */
     public void start() {
         if (relay != null) {
             relay.start();
+        }
+        if (stats != null) {
+            stats.start();
         }
     }
 
@@ -107,15 +119,21 @@ public final class ArchiveServer implements AutoCloseable {
         return outbox.pending();
     }
 
-    /** Stops the relay (finishing its round), then closes the database. */
+    /** Stops the stat consumer and the relay (each finishing what it holds), then closes the database. */
     @Override
     public void close() {
         try {
-            if (relay != null) {
-                relay.close();
+            if (stats != null) {
+                stats.close();
             }
         } finally {
-            db.close();
+            try {
+                if (relay != null) {
+                    relay.close();
+                }
+            } finally {
+                db.close();
+            }
         }
     }
 }

@@ -33,6 +33,24 @@ class ArchiveUsecaseTest {
     }
 
     @Test
+    void theCountersOtherSystemsReportShowInViewsAndLists() {
+        Archive a = usecase.add(7, "Counted", "", 90, "", MEDIA);
+        Archive b = usecase.add(7, "Quiet", "", 90, "", MEDIA);
+        usecase.setStat(a.aid(), StatCounters.Kind.REPLY, 3);
+        usecase.setStat(a.aid(), StatCounters.Kind.DANMAKU, 12);
+        usecase.setStat(a.aid(), StatCounters.Kind.REPLY, 2); // a comment hidden: the newest total wins
+        usecase.setStat(b.aid(), StatCounters.Kind.DANMAKU, -5); // nonsense from a sender: read as 0
+
+        ArchiveStat viewed = usecase.view(a.aid()).stat();
+        assertThat(viewed.view()).isEqualTo(1);
+        assertThat(viewed.reply()).isEqualTo(2);
+        assertThat(viewed.danmaku()).isEqualTo(12);
+        List<ArchiveView> listed = usecase.list(1, 10, OptionalLong.empty()).items();
+        assertThat(listed).extracting(v -> v.stat().danmaku()).containsExactly(0L, 12L); // newest first
+        assertThat(listed.get(1).stat().view()).isEqualTo(1);
+    }
+
+    @Test
     void unknownOwnerRendersWithoutAName() {
         Archive a = usecase.add(99, "Orphan", "", 10, "", MEDIA);
         ArchiveView v = usecase.view(a.aid());

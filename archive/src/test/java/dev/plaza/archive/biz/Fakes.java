@@ -61,23 +61,26 @@ final class Fakes {
         }
     }
 
-    static final class Views implements ViewCounter {
+    static final class Views implements StatCounters {
         final Map<Long, Long> counts = new ConcurrentHashMap<>();
+        final Map<Long, Long> replies = new ConcurrentHashMap<>();
+        final Map<Long, Long> danmaku = new ConcurrentHashMap<>();
 
         @Override
-        public long increment(long aid) {
+        public long incrementViews(long aid) {
             return counts.merge(aid, 1L, Long::sum);
         }
 
         @Override
-        public Map<Long, Long> views(Collection<Long> aids) {
-            Map<Long, Long> out = new HashMap<>();
-            aids.forEach(aid -> {
-                Long n = counts.get(aid);
-                if (n != null) {
-                    out.put(aid, n);
-                }
-            });
+        public void set(long aid, Kind kind, long value) {
+            (kind == Kind.REPLY ? replies : danmaku).put(aid, value);
+        }
+
+        @Override
+        public Map<Long, ArchiveStat> stats(Collection<Long> aids) {
+            Map<Long, ArchiveStat> out = new HashMap<>();
+            aids.forEach(aid -> out.put(aid, ArchiveStat.of(aid, counts.getOrDefault(aid, 0L),
+                    replies.getOrDefault(aid, 0L), danmaku.getOrDefault(aid, 0L))));
             return out;
         }
     }

@@ -6,6 +6,7 @@ import dev.plaza.api.comment.v1.CommentEvent;
 import dev.plaza.comment.biz.CommentCache;
 import dev.plaza.comment.biz.CommentReadRepo;
 import dev.plaza.comment.biz.CommentStore;
+import dev.plaza.comment.biz.SubjectCountFeed;
 import dev.plaza.kit.app.Lifecycle;
 import dev.plaza.kit.mq.KafkaConfig;
 import dev.plaza.kit.mq.MqConsumer;
@@ -101,8 +102,16 @@ public final class CommentJob implements Lifecycle, AutoCloseable {
 
     public static CommentJob create(CommentStore store, CommentReadRepo repo, CommentCache cache, KafkaConfig kafka,
                                     Settings settings, MeterRegistry meters, OpenTelemetry otel) {
+        return create(store, repo, cache, SubjectCountFeed.NONE, kafka, settings, meters, otel);
+    }
+
+    /** @param counts told each video's comment count after the job changed it (the archive's stat) */
+    public static CommentJob create(CommentStore store, CommentReadRepo repo, CommentCache cache,
+                                    SubjectCountFeed counts, KafkaConfig kafka, Settings settings,
+                                    MeterRegistry meters, OpenTelemetry otel) {
         MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
-        JobUsecase usecase = new JobUsecase(store, repo, cache, settings.usecase(), Clock.systemUTC(), registry);
+        JobUsecase usecase = new JobUsecase(store, repo, cache, counts, settings.usecase(), Clock.systemUTC(),
+                registry);
         return create(usecase, kafka, settings, registry, otel);
     }
 

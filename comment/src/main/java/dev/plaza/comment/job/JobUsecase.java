@@ -20,6 +20,7 @@ import dev.plaza.comment.biz.ReplyIndex;
 import dev.plaza.comment.biz.ReplyState;
 import dev.plaza.comment.biz.Sort;
 import dev.plaza.comment.biz.Subject;
+import dev.plaza.comment.biz.SubjectCountFeed;
 import dev.plaza.comment.biz.SubjectKey;
 import dev.plaza.kit.errors.PlazaError;
 import io.micrometer.core.instrument.Counter;
@@ -77,6 +78,7 @@ public final class JobUsecase {
     private final CommentStore store;
     private final CommentReadRepo repo;
     private final CommentCache cache;
+    private final SubjectCountFeed counts;
     private final Settings settings;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -84,9 +86,16 @@ public final class JobUsecase {
 
     public JobUsecase(CommentStore store, CommentReadRepo repo, CommentCache cache, Settings settings, Clock clock,
                       MeterRegistry meters) {
+        this(store, repo, cache, SubjectCountFeed.NONE, settings, clock, meters);
+    }
+
+    /** @param counts told each subject's count after a change of it (the archive's stat) */
+    public JobUsecase(CommentStore store, CommentReadRepo repo, CommentCache cache, SubjectCountFeed counts,
+                      Settings settings, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.repo = repo;
         this.cache = cache;
+        this.counts = counts;
         this.settings = settings;
         this.clock = clock;
         this.meters = meters == null ? new SimpleMeterRegistry() : meters;
@@ -239,6 +248,7 @@ public final class JobUsecase {
             roots.forEach(root -> refreshRoot(key, root));
             cache.putSubject(after);
         });
+        counts.counted(after);
     }
 
     /** A video was created: its comment area exists from now on, owned by the uploader. */
@@ -279,6 +289,7 @@ public final class JobUsecase {
             }
             cache.putSubject(out.subject());
         });
+        counts.counted(out.subject());
         return out.created();
     }
 
@@ -434,10 +445,12 @@ public final class JobUsecase {
         }
     }
 
+    /** The subject from the tables into the cache, and its count to whoever shows it (after a delete or moderation). */
     private void refreshSubject(SubjectKey key) {
         Optional<Subject> s = repo.subject(key);
         if (s.isPresent()) {
             cache.putSubject(s.get());
+            counts.counted(s.get());
         } else {
             cache.evictSubject(key);
         }

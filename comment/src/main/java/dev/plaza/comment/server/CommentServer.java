@@ -7,6 +7,7 @@ import dev.plaza.comment.biz.CommentEvents;
 import dev.plaza.comment.biz.CommentReadUsecase;
 import dev.plaza.comment.biz.CommentUsecase;
 import dev.plaza.comment.biz.Mentions;
+import dev.plaza.comment.biz.SubjectCountFeed;
 import dev.plaza.comment.data.cache.RedisCommentCache;
 import dev.plaza.comment.data.cache.RedisDuplicateGuard;
 import dev.plaza.comment.data.cache.RedisSubjectPostQuota;
@@ -15,6 +16,7 @@ import dev.plaza.comment.data.db.CommentShards;
 import dev.plaza.comment.data.db.ShardedCommentReadRepo;
 import dev.plaza.comment.data.db.ShardedCommentStore;
 import dev.plaza.comment.data.mq.KafkaCommentEvents;
+import dev.plaza.comment.data.mq.KafkaSubjectCountFeed;
 import dev.plaza.comment.data.remote.GrpcMemberDirectory;
 import dev.plaza.comment.data.remote.GrpcSubjectDirectory;
 import dev.plaza.comment.job.CommentJob;
@@ -53,10 +55,12 @@ public final class CommentServer implements AutoCloseable {
     private final CommentReadUsecase reads;
     private final CommentUsecase writes;
     private final CommentGrpcService grpc;
+    private final SubjectCountFeed counts;
 
     private CommentServer(CommentShards shards, HotKeyDetector heat, ShardedCommentStore store,
                           ShardedCommentReadRepo repo, RedisCommentCache cache, CommentEvents events,
-                          GrpcMemberDirectory members, CommentReadUsecase reads, CommentUsecase writes) {
+                          GrpcMemberDirectory members, CommentReadUsecase reads, CommentUsecase writes,
+                          SubjectCountFeed counts) {
         this.shards = shards;
         this.heat = heat;
         this.store = store;
@@ -66,6 +70,7 @@ public final class CommentServer implements AutoCloseable {
         this.members = members;
         this.reads = reads;
         this.writes = writes;
+        this.counts = counts;
         this.grpc = new CommentGrpcService(writes, reads);
     }
 
@@ -97,7 +102,9 @@ public final class CommentServer implements AutoCloseable {
                     new RedisDuplicateGuard(redis, limits.duplicateWindow()), new Snowflake(cfg.workerId()), clock);
             readMeters(reads, registry);
             heat.start(); // fades the counts while no reads come, so an idle instance's hot set empties too
-            return new CommentServer(shards, heat, store, repo, cache, events, members, reads, writes);
+            SubjectCountFeed counts = producer == null ? SubjectCountFeed.NONE
+                    : new KafkaSubjectCountFeed(producer, clock);
+            return new CommentServer(shards, heat, store, repo, cache, events, members, reads, writes, counts);
         } catch (RuntimeException e) {
             heat.close();
             shards.close();
@@ -139,7 +146,7 @@ public final class CommentServer implements AutoCloseable {
 
     /** The job role over these tables and this cache; the caller starts and closes it. */
     public CommentJob job(KafkaConfig kafka, CommentJob.Settings settings, MeterRegistry meters, OpenTelemetry otel) {
-        return CommentJob.create(store, repo, cache, kafka, settings, meters, otel);
+        return CommentJob.create(store, repo, cache, counts, kafka, settings, meters, otel);
     }
 
     /** The pools, for the admin role of the same process. */

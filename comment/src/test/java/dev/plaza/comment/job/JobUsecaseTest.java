@@ -7,6 +7,7 @@ import dev.plaza.api.archive.v1.ArchiveEvent;
 import dev.plaza.api.archive.v1.ArchiveInfo;
 import dev.plaza.api.comment.v1.ActionEvent;
 import dev.plaza.api.comment.v1.CommentEvent;
+import dev.plaza.api.comment.v1.ModerateEvent;
 import dev.plaza.api.comment.v1.PostEvent;
 import dev.plaza.api.comment.v1.RebuildEvent;
 import dev.plaza.comment.biz.CommentCache;
@@ -82,6 +83,24 @@ class JobUsecaseTest {
         assertThat(store.postedOwner).isEqualTo(9);
         assertThat(cache.calls).containsExactly("putReplies [100]", "upsertRoot 100", "putSubject 1");
         assertThat(count("post", "applied")).isEqualTo(1);
+    }
+
+    @Test
+    void eachChangeOfASubjectsCountIsFedOnForTheVideosStat() {
+        List<Subject> fed = new ArrayList<>();
+        JobUsecase feeding = new JobUsecase(store, repo, cache, fed::add, new JobUsecase.Settings(50, 80, 2),
+                Clock.fixed(T, ZoneOffset.UTC), meters);
+        ReplyIndex r = idx(100, 0, 1, 0, 0, ReplyState.NORMAL);
+        store.onPost = n -> new CommentStore.PostOutcome(new Reply(r, content(100)), subject(1), true);
+        feeding.apply(post(100, 0, ReplyState.NORMAL));
+        assertThat(fed).extracting(Subject::allCount).containsExactly(1);
+
+        // hidden by a moderator: the count read back from the tables goes on
+        store.moderated = Optional.of(idx(100, 0, 1, 0, 0, ReplyState.HIDDEN));
+        repo.subject = Optional.of(subject(0));
+        feeding.apply(CommentEvent.newBuilder().setModerate(ModerateEvent.newBuilder().setRpid(100).setType(1)
+                .setOid(77).setState(ReplyState.HIDDEN).setOperatorMid(1)).build());
+        assertThat(fed).extracting(Subject::allCount).containsExactly(1, 0);
     }
 
     @Test
@@ -250,6 +269,7 @@ class JobUsecaseTest {
     // ------------------------------------------------------------------------------------------------ fakes
 
     private static final class FakeStore implements CommentStore {
+        Optional<ReplyIndex> moderated = Optional.empty();
         Function<NewReply, PostOutcome> onPost;
         java.util.function.Supplier<Optional<ReplyIndex>> onAction = Optional::empty;
         final List<NewReply> posted = new ArrayList<>();
@@ -307,7 +327,7 @@ class JobUsecaseTest {
 
         @Override
         public Optional<ReplyIndex> applyModerate(SubjectKey key, long rpid, int state) {
-            return Optional.empty();
+            return moderated;
         }
 
         @Override

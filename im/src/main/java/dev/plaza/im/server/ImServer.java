@@ -12,6 +12,7 @@ import dev.plaza.im.live.biz.DanmakuUsecase;
 import dev.plaza.im.live.biz.LiveConfig;
 import dev.plaza.im.live.data.AccountUserNames;
 import dev.plaza.im.live.data.ArchiveRoomDirectory;
+import dev.plaza.im.live.data.DanmakuCountFeed;
 import dev.plaza.im.live.data.PushRoomPublisher;
 import dev.plaza.im.live.data.RedisDanmakuHistory;
 import dev.plaza.im.live.data.RedisDanmakuRateLimiter;
@@ -108,8 +109,8 @@ public final class ImServer implements AutoCloseable {
         LogicServer logic = LogicServer.create(cfg.logic(), redis, producer, KafkaConfig.of(kafkaBootstrap,
                 "plaza-im-logic"), account, meters, otel, clock);
         Duration rpcTimeout = cfg.logic().accountTimeout();
-        DanmakuUsecase danmaku = roles.logic() ? danmaku(cfg.live(), redis, channels, account, rpcTimeout, sensitive,
-                logic, meters, clock) : null;
+        DanmakuUsecase danmaku = roles.logic() ? danmaku(cfg.live(), redis, producer, channels, account, rpcTimeout,
+                sensitive, logic, meters, clock) : null;
         PmServer pm = null;
         if (cfg.pm().enabled()) {
             try {
@@ -124,8 +125,9 @@ public final class ImServer implements AutoCloseable {
                 otel, danmaku, pm);
     }
 
-    private static DanmakuUsecase danmaku(LiveConfig live, Redis redis, ServiceChannels channels,
-                                          AccountGrpc.AccountBlockingStub account, Duration rpcTimeout,
+    private static DanmakuUsecase danmaku(LiveConfig live, Redis redis, MqProducer producer,
+                                          ServiceChannels channels, AccountGrpc.AccountBlockingStub account,
+                                          Duration rpcTimeout,
                                           SensitiveFilter sensitive, LogicServer logic, MeterRegistry meters,
                                           Clock clock) {
         return new DanmakuUsecase(live, sensitive,
@@ -135,7 +137,7 @@ public final class ImServer implements AutoCloseable {
                 RedisRoomQuota.of(redis, live.roomRate(), live.roomBurst(), meters),
                 new PushRoomPublisher(logic.pushes()),
                 new RedisDanmakuHistory(redis, live.historySize(), live.historyTtl()),
-                new AccountUserNames(account, rpcTimeout), clock);
+                new AccountUserNames(account, rpcTimeout), new DanmakuCountFeed(redis, producer, clock), clock);
     }
 
     /**

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Live-room chat: a user's danmaku is checked (login, parameters, length, sensitive words, the room, the user's
  * per-room rate limit, the room's quota over all users, in that order: the cheap checks first and the budgets only
  * spent on a message that would be sent; a user over their own budget spends nothing of the room's),
- * broadcast to the room as Bilibili's {@code DANMU_MSG}, then kept in the room's recent list. A refusal publishes
- * and stores nothing.
+ * broadcast to the room as Bilibili's {@code DANMU_MSG}, then kept in the room's recent list and counted for the
+ * video's stat. A refusal publishes, stores and counts nothing.
  */
 public final class DanmakuUsecase {
     private static final Logger log = LoggerFactory.getLogger(DanmakuUsecase.class);
@@ -44,11 +44,19 @@ public final class DanmakuUsecase {
     private final RoomPublisher publisher;
     private final DanmakuHistoryRepo history;
     private final UserNames names;
+    private final DanmakuCounts counts;
     private final Clock clock;
 
     public DanmakuUsecase(LiveConfig config, SensitiveFilter sensitive, RoomDirectory rooms,
                           DanmakuRateLimiter limiter, RoomQuota roomQuota, RoomPublisher publisher,
                           DanmakuHistoryRepo history, UserNames names, Clock clock) {
+        this(config, sensitive, rooms, limiter, roomQuota, publisher, history, names, DanmakuCounts.NONE, clock);
+    }
+
+    /** @param counts told of each danmaku sent, for the video's stat */
+    public DanmakuUsecase(LiveConfig config, SensitiveFilter sensitive, RoomDirectory rooms,
+                          DanmakuRateLimiter limiter, RoomQuota roomQuota, RoomPublisher publisher,
+                          DanmakuHistoryRepo history, UserNames names, DanmakuCounts counts, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.sensitive = Objects.requireNonNull(sensitive, "sensitive");
         this.rooms = Objects.requireNonNull(rooms, "rooms");
@@ -57,6 +65,7 @@ public final class DanmakuUsecase {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.history = Objects.requireNonNull(history, "history");
         this.names = Objects.requireNonNull(names, "names");
+        this.counts = Objects.requireNonNull(counts, "counts");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -101,6 +110,7 @@ public final class DanmakuUsecase {
             // already broadcast: the recent list is for newcomers, missing one entry beats failing a sent message
             log.warn("danmaku {} of room {} not kept in the recent list", d.id(), d.roomId(), e);
         }
+        counts.sent(d.roomId());
         return d;
     }
 

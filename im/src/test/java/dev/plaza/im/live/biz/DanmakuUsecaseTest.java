@@ -30,6 +30,7 @@ class DanmakuUsecaseTest {
 
     private final List<Published> published = new ArrayList<>();
     private final List<Danmaku> stored = new ArrayList<>();
+    private final List<Long> counted = new ArrayList<>();
     private final Map<String, Integer> taken = new HashMap<>();
     private final Map<Long, Integer> roomTaken = new HashMap<>();
     private int roomLimit = 1000;
@@ -52,7 +53,7 @@ class DanmakuUsecaseTest {
         };
         return new DanmakuUsecase(cfg, new SensitiveFilter(List.of("badword"), SensitiveFilter.Mode.REJECT),
                 rooms::contains, limiter, roomQuota, (room, op, body) -> published.add(new Published(room, op, body)),
-                history, mid -> "looked-up-" + mid, Clock.fixed(NOW, ZoneOffset.UTC));
+                history, mid -> "looked-up-" + mid, counted::add, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static SendDanmaku msg(String text) {
@@ -68,6 +69,7 @@ class DanmakuUsecaseTest {
         assertThat(stored).isEmpty();
         assertThat(taken).isEmpty(); // a refused message spends no budget
         assertThat(roomTaken).isEmpty();
+        assertThat(counted).as("a refused danmaku is not counted").isEmpty();
     }
 
     @Test
@@ -89,6 +91,13 @@ class DanmakuUsecaseTest {
         refused(new SendDanmaku(ALICE, "a", 404, "hi", 0, 1, 25, 0), -404, LiveErrors.ROOM_NOT_FOUND);
         refused(msg("this has a BadWord in it"), -400, LiveErrors.DANMAKU_SENSITIVE);
         refused(msg("ｂａｄｗｏｒｄ"), -400, LiveErrors.DANMAKU_SENSITIVE); // full width folds as comments do
+    }
+
+    @Test
+    void eachSentDanmakuIsCountedForItsRoom() {
+        usecase.send(msg("one"));
+        usecase.send(msg("two"));
+        assertThat(counted).containsExactly(ROOM, ROOM);
     }
 
     @Test
