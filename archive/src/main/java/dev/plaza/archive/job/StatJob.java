@@ -11,6 +11,7 @@ import dev.plaza.kit.mq.MqTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,18 +20,22 @@ import org.slf4j.LoggerFactory;
  * Takes the counters other systems keep about a video ({@value #TOPIC}, {@code plaza.archive.v1.StatEvent}, keyed
  * by aid) into the archive's stat: one consumer in group {@value #GROUP}, at least once. The events carry totals, so
  * a redelivery sets the same value again; per aid they arrive in the order they were counted. Undecodable records
- * are logged and skipped; a Redis failure retries the event.
+ * are logged and skipped; a Redis failure retries the event. Kafka being away does not hold up the archive's start.
  */
 public final class StatJob implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatJob.class);
     public static final String TOPIC = "archive-stat";
     public static final String GROUP = "archive-stat";
+    private static final Duration BACKOFF_MIN = Duration.ofMillis(500);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
     private final ArchiveUsecase usecase;
     private final KafkaConfig kafka;
     private final int partitions;
     private final MqConsumer consumer;
     private final Counter undecodable;
+    private volatile boolean closed;
+    private Thread starter;
 
     /** @param partitions of {@value #TOPIC} when this job creates it */
     public StatJob(ArchiveUsecase usecase, KafkaConfig kafka, int partitions, MeterRegistry meters,
@@ -48,10 +53,38 @@ public final class StatJob implements AutoCloseable {
                 .build();
     }
 
-    /** Creates the topic when missing, then consumes (partitions come in the background). */
-    public void start() {
-        MqTopics.ensure(kafka, TOPIC, partitions);
-        consumer.start();
+    /**
+     * Creates the topic when missing, then consumes; both in the background, so that the catalog serves while Kafka
+     * is away (as the outbox relay does): the topic is tried again with backoff until it exists or the job closes.
+     */
+    public synchronized void start() {
+        if (starter != null) {
+            throw new IllegalStateException("already started");
+        }
+        starter = Thread.ofVirtual().name("archive-stat-start").start(this::ensureTopicThenConsume);
+    }
+
+    private void ensureTopicThenConsume() {
+        Duration backoff = BACKOFF_MIN;
+        while (!closed) {
+            try {
+                MqTopics.ensure(kafka, TOPIC, partitions);
+                break;
+            } catch (RuntimeException e) {
+                log.warn("topic {} not ready, trying again in {} ms: {}", TOPIC, backoff.toMillis(), e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+            }
+        }
+        synchronized (this) {
+            if (!closed) {
+                consumer.start();
+            }
+        }
     }
 
     void handle(MqRecord record) {
@@ -76,9 +109,17 @@ public final class StatJob implements AutoCloseable {
         usecase.setStat(e.getAid(), kind, e.getValue());
     }
 
-    /** Finishes the event in hand, commits and leaves the group. */
+    /** Stops trying to start; finishes the event in hand, commits and leaves the group. */
     @Override
     public void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = starter;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
         consumer.close();
     }
 }
