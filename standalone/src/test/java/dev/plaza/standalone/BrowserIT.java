@@ -231,6 +231,23 @@ class BrowserIT {
             bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(
                     By.cssSelector(".pm-messages .pm-message"), "hi bob, <b>not bold</b>"));
             assertThat(bob.findElements(By.cssSelector(".pm-messages b"))).as("text stays text").isEmpty();
+            // alice recalls it: bob's page marks it from the push
+            waitFor(alice).until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector(".pm-messages .pm-message.mine .pm-recall"))).click();
+            waitFor(alice).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".pm-messages .pm-message.mine .pm-text"), "This message was recalled."));
+            bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".pm-messages .pm-message .pm-text"), "This message was recalled."));
+
+            // bob blocks alice: his box closes, and her next message is refused with the reason in words
+            bob.findElement(By.cssSelector(".pm-block")).click();
+            bobWaits.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".pm-block"), "Unblock"));
+            assertThat(bob.findElement(By.id("pm-input")).isEnabled()).isFalse();
+            WebElement again = alice.findElement(By.id("pm-input"));
+            again.sendKeys("are you there?", Keys.ENTER);
+            waitFor(alice).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector(".pm-conversation .message.error"), "one of you has blocked the other"));
+
             // live, yet no script could read bob's session: it is only the HttpOnly cookie the WebSocket sent
             JavascriptExecutor page = (JavascriptExecutor) bob;
             assertThat(page.executeScript("return Object.keys(localStorage).length")).isEqualTo(0L);

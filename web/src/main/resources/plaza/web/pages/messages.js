@@ -6,6 +6,8 @@ import * as session from '../session.js';
 import { RoomSocket } from '../danmaku.js';
 
 const PAGE = 20;
+const RECALL_WINDOW_MS = 2 * 60 * 1000; // docs/api.md: own texts, within 2 minutes (21002 after)
+const ATTRIBUTE_BLOCKED = 128; // GET /x/relation
 const profiles = new Map(); // mid -> Promise<{mid, name, face, missing}>
 
 /** The public profile of a mid, asked once; a -404 is remembered as missing, other failures are asked again later. */
@@ -92,6 +94,8 @@ export async function render(container, { signal }) {
 
   // Conversation
   const title = h('h2', { id: 'pm-title', text: 'Choose a conversation' });
+  const blockBtn = h('button', { type: 'button', class: 'button small secondary pm-block', hidden: true });
+  let blocked = false;
   const older = h('button', { type: 'button', class: 'button secondary small', hidden: true }, 'Load older messages');
   const messages = h('ol', { class: 'pm-messages', role: 'log', 'aria-labelledby': 'pm-title' });
   const input = h('textarea', { id: 'pm-input', name: 'content', rows: 2, maxlength: 1000, disabled: true,
@@ -111,7 +115,7 @@ export async function render(container, { signal }) {
     h('div', { class: 'pm-layout' },
       h('aside', { class: 'pm-sidebar card', 'aria-label': 'Conversations' }, newForm, listStatus.el, sessionList, moreSessions, live),
       h('section', { class: 'pm-conversation card', 'aria-labelledby': 'pm-title' },
-        h('div', { class: 'pm-head' }, title), older, messages, convStatus.el, sendForm)));
+        h('div', { class: 'pm-head' }, title, blockBtn), older, messages, convStatus.el, sendForm)));
 
   // The open conversation's state.
   let talker = ''; // mid as a string
@@ -227,11 +231,56 @@ export async function render(container, { signal }) {
     const who = h('span', { class: 'pm-who', text: mine ? 'You' : 'User ' + m.sender_uid });
     if (!mine) profile(m.sender_uid).then((p) => { who.textContent = displayName(p, m.sender_uid); });
     const ts = Number(m.timestamp) || 0;
-    return h('li', { class: 'pm-message' + (mine ? ' mine' : '') + (recalled ? ' recalled' : ''),
-      dataset: { seqno: String(Number(m.msg_seqno) || 0), key: keyOf(m) } },
-    h('p', { class: 'pm-meta muted' }, who, ts ? h('time', { datetime: new Date(ts * 1000).toISOString(), text: ' · ' + fmtDate(ts) }) : null),
+    const key = keyOf(m);
+    const recallable = mine && type === 1 && !recalled && key && Date.now() - ts * 1000 < RECALL_WINDOW_MS;
+    const recall = recallable ? h('button', { type: 'button', class: 'link-button pm-recall', onClick: () => recallMessage(key, li, recall) }, 'Recall') : null;
+    const li = h('li', { class: 'pm-message' + (mine ? ' mine' : '') + (recalled ? ' recalled' : ''),
+      dataset: { seqno: String(Number(m.msg_seqno) || 0), key } },
+    h('p', { class: 'pm-meta muted' }, who, ts ? h('time', { datetime: new Date(ts * 1000).toISOString(), text: ' · ' + fmtDate(ts) }) : null,
+      recall ? ' · ' : null, recall),
     h('p', { class: 'pm-text', text }));
+    return li;
   }
+
+  /** Recalls one of my texts (a msg_type 5 message naming it); the other side's page marks it from the push. */
+  async function recallMessage(key, li, button) {
+    button.disabled = true;
+    convStatus.clear();
+    try {
+      await post('/web_im/v1/web_im/send_msg', { 'msg[sender_uid]': meMid, 'msg[receiver_id]': talker,
+        'msg[receiver_type]': 1, 'msg[msg_type]': 5, 'msg[content]': key });
+      markRecalled(li);
+      button.remove();
+    } catch (e) {
+      convStatus.error(e);
+      if (e.code === 21002 || e.code === 21003) button.remove(); else button.disabled = false;
+    }
+  }
+
+  /** Shows whether I blocked the open conversation's user, and what that allows. */
+  function paintBlock() {
+    blockBtn.hidden = !talker;
+    blockBtn.textContent = blocked ? 'Unblock' : 'Block';
+    blockBtn.setAttribute('aria-pressed', String(blocked));
+    input.disabled = blocked || !talker;
+    send.disabled = blocked || !talker;
+    input.placeholder = blocked ? 'You blocked this user: unblock to write.' : 'Write a message…';
+  }
+
+  blockBtn.addEventListener('click', async () => {
+    const forTalker = talker;
+    blockBtn.disabled = true;
+    convStatus.clear();
+    try {
+      await post('/x/relation/modify', { fid: forTalker, act: blocked ? 6 : 5 });
+      if (forTalker !== talker) return;
+      blocked = !blocked;
+      paintBlock();
+      convStatus.ok(blocked ? 'Blocked: neither of you can message the other.' : 'Unblocked.');
+    } catch (e) {
+      convStatus.error(e);
+    } finally { blockBtn.disabled = false; }
+  });
 
   function markRecalled(li) {
     li.classList.add('recalled');
@@ -303,7 +352,7 @@ export async function render(container, { signal }) {
     }
     if (location.search !== '?talker=' + id) history.replaceState(null, '', '/messages?talker=' + encodeURIComponent(id));
     replace(title, 'User ' + id);
-    input.disabled = true; send.disabled = true;
+    input.disabled = true; send.disabled = true; blockBtn.hidden = true;
     const p = await profile(id);
     if (signal.aborted || myGen !== gen) return;
     if (p.missing) {
@@ -314,9 +363,17 @@ export async function render(container, { signal }) {
     }
     replace(title, avatar(p.face, p.name, 'sm'), h('span', { text: displayName(p, id) }), h('span', { class: 'muted pm-mid', text: ' (' + id + ')' }));
     document.title = displayName(p, id) + ' · Messages · Plaza';
-    input.disabled = false; send.disabled = false;
-    input.placeholder = 'Write a message…';
-    if (focusInput) input.focus();
+    blocked = false;
+    try {
+      const rel = await get('/x/relation', { fid: id });
+      if (signal.aborted || myGen !== gen) return;
+      blocked = ((Number(rel && rel.attribute) || 0) & ATTRIBUTE_BLOCKED) !== 0;
+    } catch (e) {
+      if (signal.aborted || myGen !== gen) return;
+      convStatus.error(e);
+    }
+    paintBlock();
+    if (focusInput && !blocked) input.focus();
     await loadMessages(0, myGen);
     if (signal.aborted || myGen !== gen) return;
     await ack();
@@ -351,7 +408,7 @@ export async function render(container, { signal }) {
       if (!signal.aborted) convStatus.error(sendError(e));
     } finally {
       sending = false;
-      if (talker) send.disabled = false;
+      if (talker) send.disabled = blocked;
       input.focus();
     }
   }

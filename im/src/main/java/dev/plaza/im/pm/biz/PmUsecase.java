@@ -192,6 +192,12 @@ public final class PmUsecase {
         return blocks.isBlocked(owner, target);
     }
 
+    /** Whether {@code owner} blocked {@code target}, as a user asks it: the target must be someone else who exists. */
+    public boolean blockedByMe(long owner, long target) {
+        requireTarget(owner, target);
+        return blocks.isBlocked(owner, target);
+    }
+
     private void requireTarget(long owner, long target) {
         requireUser(owner);
         if (target <= 0) {

@@ -39,11 +39,15 @@ import java.util.Objects;
  *   no data.</li>
  *   <li>{@code POST /x/relation/modify} (fid, act 5 block / 6 unblock; re_src ignored): no data. The follow acts
  *   (1-4, 7) belong to a relation system Plaza does not have.</li>
+ *   <li>{@code GET /x/relation} (fid): Bilibili's relation object; {@code attribute} 128 when the caller blocked fid,
+ *   else 0 (no follows in Plaza).</li>
  * </ul>
  */
 public final class PmHttpRoutes implements HttpRoutes {
     static final int ACT_BLOCK = 5;
     static final int ACT_UNBLOCK = 6;
+    /** Bilibili's relation attribute of a blocked user. */
+    static final int ATTRIBUTE_BLOCKED = 128;
 
     private final PmUsecase pm;
 
@@ -59,6 +63,7 @@ public final class PmHttpRoutes implements HttpRoutes {
         routes.get("/svr_sync/v1/svr_sync/fetch_session_msgs", Access.USER, this::fetch);
         routes.post("/session_svr/v1/session_svr/update_ack", Access.USER, this::ack);
         routes.post("/x/relation/modify", Access.USER, this::modifyRelation);
+        routes.get("/x/relation", Access.USER, this::relation);
     }
 
     private Object send(Request req) {
@@ -155,6 +160,18 @@ public final class PmHttpRoutes implements HttpRoutes {
             default -> throw PmErrors.badParameter("act", "only 5 (block) and 6 (unblock) are supported here");
         }
         return null;
+    }
+
+    private Object relation(Request req) {
+        Principal user = req.user();
+        long fid = req.longParam("fid", Long.MIN_VALUE, Long.MAX_VALUE);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mid", fid);
+        out.put("attribute", pm.blockedByMe(user.mid(), fid) ? ATTRIBUTE_BLOCKED : 0);
+        out.put("mtime", 0);
+        out.put("tag", null);
+        out.put("special", 0);
+        return out;
     }
 
     /** session_type of the per-conversation paths; the use case refuses anything but 1. */

@@ -292,6 +292,23 @@ class PmHttpRoutesTest {
     }
 
     @Test
+    void relationSaysWhetherTheCallerBlockedSomeone() {
+        Answer none = http.get("/x/relation").bearer("bob-token").param("fid", ALICE).send();
+        ok(none);
+        assertThat(none.data().path("mid").asLong()).isEqualTo(ALICE);
+        assertThat(none.data().path("attribute").asInt()).isZero();
+        ok(http.post(RELATION).bearer("bob-token").param("fid", ALICE).param("act", 5).send());
+        assertThat(http.get("/x/relation").bearer("bob-token").param("fid", ALICE).send().data().path("attribute")
+                .asInt()).isEqualTo(128);
+        // the one blocked sees no attribute of their own
+        assertThat(http.get("/x/relation").bearer("alice-token").param("fid", BOB).send().data().path("attribute")
+                .asInt()).isZero();
+        assertThat(http.get("/x/relation").bearer("bob-token").param("fid", BOB).send().code()).isEqualTo(-400);
+        assertThat(http.get("/x/relation").bearer("bob-token").param("fid", 999_999).send().code()).isEqualTo(-404);
+        assertThat(http.get("/x/relation").param("fid", ALICE).send().code()).isEqualTo(-101);
+    }
+
+    @Test
     void relationModifyBlocksAndUnblocks() {
         String hi = "{\"content\":\"hi\"}";
         Answer block = http.post(RELATION).bearer("bob-token").param("fid", ALICE).param("act", 5)
