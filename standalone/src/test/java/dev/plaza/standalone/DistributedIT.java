@@ -8,6 +8,8 @@ import dev.plaza.api.account.v1.AccountGrpc;
 import dev.plaza.api.account.v1.GetProfilesRequest;
 import dev.plaza.engines.EngineKind;
 import dev.plaza.engines.Engines;
+import dev.plaza.im.protocol.Op;
+import dev.plaza.im.protocol.Packet;
 import dev.plaza.kit.config.ConfigLoader;
 import dev.plaza.kit.discovery.DiscoveryNameResolverProvider;
 import dev.plaza.kit.discovery.ServiceRegistry;
@@ -18,6 +20,9 @@ import dev.plaza.kit.rpc.RpcChannels;
 import dev.plaza.kit.rpc.RpcClient;
 import dev.plaza.kit.rpc.RpcMetadata;
 import io.grpc.NameResolverRegistry;
+import java.io.DataInputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * archive processes and the comment job; two account instances share the calls; killing one (SIGKILL, so its
  * znode stays until the session expires) under load fails at most the calls it had in flight; stopping one
  * gracefully (SIGTERM) under load fails none; an instance started with a colour gets exactly the calls of that
- * colour.
+ * colour. The messaging roles, each in its own process, carry a danmaku from logic's edge through Kafka and the job
+ * to a client on the comet, and the archive process counts it.
  */
 class DistributedIT {
     private static final Duration UP = Duration.ofMinutes(3);
@@ -197,6 +203,73 @@ class DistributedIT {
                 .isEqualTo(100);
     }
 
+    @Test
+    void messagingRolesDeliverADanmakuAcrossProcesses() throws Exception {
+        Engines engines = Engines.start(dir.resolve("engines"),
+                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA, EngineKind.ZOOKEEPER));
+        closing.add(engines);
+        StandaloneConfig defaults = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), List.of())
+                .bind(StandaloneConfig.class);
+        Path config = dir.resolve("engines.yaml");
+        Files.writeString(config, new YAMLMapper().writeValueAsString(
+                EnginesHost.settings(defaults, engines.endpoints())));
+        int cometPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            cometPort = free.getLocalPort();
+        }
+
+        RoleProcess account = start("account", "account", config);
+        RoleProcess archive = start("archive", "archive", config);
+        RoleProcess logic = start("im-logic", "im-logic", config, "im.logic.httpPort=0");
+        // the comet builds nothing but itself (no database, no producer): ImServer.Roles
+        RoleProcess comet = start("im-comet", "im-comet", config, "im.comet.tcpPort=" + cometPort,
+                "im.comet.wsPort=-1");
+        RoleProcess job = start("im-job", "im-job", config, "im.logic.httpPort=0");
+        for (RoleProcess p : List.of(account, archive, logic, comet, job)) {
+            p.awaitUp(UP);
+        }
+        HttpTestClient accounts = HttpTestClient.local(account.httpPort());
+        assertThat(accounts.post("/x/passport/register").param("username", "trinity")
+                .param("password", "followtherabbit1").send().code()).isZero();
+        Answer login = accounts.post("/x/passport/login").param("username", "trinity")
+                .param("password", "followtherabbit1").send();
+        String token = login.data().path("token").asText();
+        long mid = login.data().path("mid").asLong();
+        HttpTestClient videos = HttpTestClient.local(archive.httpPort());
+        Answer video = videos.post("/x/archive/add").bearer(token).param("title", "live")
+                .param("duration", 60).param("media_url", "https://example.com/v.mp4").send();
+        assertThat(video.code()).as(video.toString()).isZero();
+        long aid = video.data().path("aid").asLong();
+
+        // a Bilibili live client on the comet process, authenticated by logic over gRPC (found in ZooKeeper)
+        try (Socket live = new Socket("127.0.0.1", cometPort)) {
+            live.setSoTimeout(20_000);
+            DataInputStream in = new DataInputStream(live.getInputStream());
+            live.getOutputStream().write(Packet.of(1, Op.AUTH, 1, "{\"uid\":" + mid + ",\"roomid\":" + aid
+                    + ",\"protover\":1,\"platform\":\"web\",\"type\":2,\"key\":\"" + token + "\"}").toBytes());
+            Packet auth = StandaloneIT.readPacket(in);
+            assertThat(auth.op()).isEqualTo(Op.AUTH_REPLY);
+            assertThat(auth.bodyText()).isEqualTo("{\"code\":0}");
+
+            // a danmaku sent to logic's edge: logic -> Kafka -> the job process -> the comet process -> the client
+            Answer sent = HttpTestClient.local(logic.httpPort()).post("/msg/send").bearer(token)
+                    .param("roomid", aid).param("msg", "across processes").send();
+            assertThat(sent.code()).as(sent.toString()).isZero();
+            String body = "";
+            while (!body.contains("DANMU_MSG")) {
+                body = StandaloneIT.readPacket(in).bodyText(); // past anything else the room sends
+            }
+            assertThat(body).contains("\"across processes\"");
+        }
+        // the private-message store's pools are in logic's process, not in the comet's
+        assertThat(metrics(logic)).contains("hikaricp_connections");
+        assertThat(metrics(comet)).doesNotContain("hikaricp_connections");
+
+        // and counted in the video's stat by the archive process (archive-stat)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(videos.get("/x/web-interface/view")
+                .param("aid", aid).send().data().path("stat").path("danmaku").asLong()).isEqualTo(1));
+    }
+
     /** Calls answered before and after {@code event}, and the calls that failed, over the whole run. */
     private record LoadResult(long before, long after, List<String> failures) {
     }
@@ -240,12 +313,15 @@ class DistributedIT {
     }
 
     /** Calls of {@code method} the process answered OK, from its Prometheus scrape. */
-    private static long okCalls(RoleProcess p, String method) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    private static String metrics(RoleProcess p) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + p.httpPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static long okCalls(RoleProcess p, String method) throws Exception {
         long sum = 0;
-        for (String line : r.body().split("\n")) {
+        for (String line : metrics(p).split("\n")) {
             if (line.startsWith("grpc_server_requests_seconds_count{") && line.contains("method=\"" + method + "\"")
                     && line.contains("code=\"OK\"")) {
                 sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -372,7 +372,7 @@ class StandaloneIT {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("account.bcryptCost");
     }
 
-    private static Packet readPacket(java.io.DataInputStream in) throws java.io.IOException {
+    static Packet readPacket(java.io.DataInputStream in) throws java.io.IOException {
         int length = in.readInt();
         byte[] rest = new byte[length - 4];
         in.readFully(rest);
