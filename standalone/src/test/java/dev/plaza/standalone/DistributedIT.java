@@ -63,6 +63,7 @@ class DistributedIT {
     Path dir;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
+    private Engines engines;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -86,6 +87,19 @@ class DistributedIT {
         return s;
     }
 
+    /** Real engines for the roles, and the engines.yaml that points a role at them (as ./plaza run engines). */
+    private Path startEngines() throws Exception {
+        engines = Engines.start(dir.resolve("engines"),
+                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA, EngineKind.ZOOKEEPER));
+        closing.add(engines);
+        StandaloneConfig defaults = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), List.of())
+                .bind(StandaloneConfig.class);
+        Path config = dir.resolve("engines.yaml");
+        Files.writeString(config, new YAMLMapper().writeValueAsString(
+                EnginesHost.settings(defaults, engines.endpoints())));
+        return config;
+    }
+
     private RoleProcess start(String name, String role, Path config, String... extra) throws Exception {
         RoleProcess p = RoleProcess.start(name, role, config, dir, sets(extra));
         closing.add(p);
@@ -94,14 +108,7 @@ class DistributedIT {
 
     @Test
     void rolesFindEachOtherAndSurviveAnInstanceKilledUnderLoad() throws Exception {
-        Engines engines = Engines.start(dir.resolve("engines"),
-                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA, EngineKind.ZOOKEEPER));
-        closing.add(engines);
-        StandaloneConfig defaults = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), List.of())
-                .bind(StandaloneConfig.class);
-        Path config = dir.resolve("engines.yaml");
-        Files.writeString(config, new YAMLMapper().writeValueAsString(
-                EnginesHost.settings(defaults, engines.endpoints())));
+        Path config = startEngines();
 
         RoleProcess account1 = start("account-1", "account", config);
         RoleProcess account2 = start("account-2", "account", config);
@@ -205,14 +212,7 @@ class DistributedIT {
 
     @Test
     void messagingRolesDeliverADanmakuAcrossProcesses() throws Exception {
-        Engines engines = Engines.start(dir.resolve("engines"),
-                EnumSet.of(EngineKind.MARIADB, EngineKind.REDIS, EngineKind.KAFKA, EngineKind.ZOOKEEPER));
-        closing.add(engines);
-        StandaloneConfig defaults = ConfigLoader.load(PlazaMain.DEFAULTS, Optional.empty(), Map.of(), List.of())
-                .bind(StandaloneConfig.class);
-        Path config = dir.resolve("engines.yaml");
-        Files.writeString(config, new YAMLMapper().writeValueAsString(
-                EnginesHost.settings(defaults, engines.endpoints())));
+        Path config = startEngines();
         int cometPort;
         try (ServerSocket free = new ServerSocket(0)) {
             cometPort = free.getLocalPort();
