@@ -6,6 +6,7 @@ import * as video from './pages/video.js';
 import * as historyPage from './pages/history.js';
 import * as messagesPage from './pages/messages.js';
 import * as adminPage from './pages/admin.js';
+import * as uploadPage from './pages/upload.js';
 
 const ROUTES = [
   { pattern: /^\/$/, page: home },
@@ -13,6 +14,7 @@ const ROUTES = [
   { pattern: /^\/history\/?$/, page: historyPage },
   { pattern: /^\/messages\/?$/, page: messagesPage },
   { pattern: /^\/admin\/?$/, page: adminPage },
+  { pattern: /^\/upload\/?$/, page: uploadPage },
 ];
 
 const main = document.getElementById('main');

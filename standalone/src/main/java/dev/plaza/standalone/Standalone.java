@@ -86,7 +86,8 @@ public final class Standalone {
     static final String IN_PROCESS = "plaza-standalone";
     /** The web front end's files on the class path (module {@code web}) and its page paths. */
     static final String WEB_ROOT = "plaza/web";
-    static final List<String> WEB_PAGES = List.of("/", "/video/{aid}", "/history", "/messages", "/admin");
+    static final List<String> WEB_PAGES = List.of("/", "/video/{aid}", "/history", "/messages", "/upload",
+            "/admin");
     /** How long the edge keeps a resolved session: a role change (or a logout elsewhere) shows within this. */
     static final Duration SESSION_CACHE_TTL = Duration.ofSeconds(5);
 

@@ -328,6 +328,23 @@ class BrowserIT {
         wait.until(d -> d.findElements(By.cssSelector(".pm-messages .pm-message")).size() == 3);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".pm-live"), "arrive live"));
         checkPage("messages");
+
+        // upload: a duration the form cannot read is refused before anything is sent; then the new video opens
+        alice.get(url("/upload"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-title")));
+        checkPage("upload");
+        alice.findElement(By.id("upload-title")).sendKeys("My first upload");
+        alice.findElement(By.id("upload-duration")).sendKeys("a minute");
+        alice.findElement(By.id("upload-media")).sendKeys("https://example.com/mine.mp4");
+        alice.findElement(By.cssSelector("form.upload button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("form.upload .message.error"),
+                "Duration"));
+        WebElement duration = alice.findElement(By.id("upload-duration"));
+        duration.clear();
+        duration.sendKeys("1:30", Keys.ENTER);
+        wait.until(ExpectedConditions.urlContains("/video/"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "My first upload"));
+        assertThat(alice.findElement(By.cssSelector(".watch-stats")).getText()).contains("1:30");
     }
 
     private void submitForm(String kind, String user, String password) {
